@@ -1,0 +1,1 @@
+"""pipelines/airflow package."""

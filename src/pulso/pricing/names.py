@@ -1,0 +1,277 @@
+"""Listing names brought to one comparable form.
+
+Retailers write the same product in many ways: ``"Gaseosa INCA KOLA Botella 1.5L"``,
+``"Inca Kola 1,5 lt"``, ``"GASEOSA INCA KOLA 1500 ML"``. :func:`normalize_name` maps all of
+them to ``"gaseosa inca kola 1500 ml"`` in these steps:
+
+1. **Case and accents**: lower case; accents and ``ñ`` folded (``"Azúcar"`` -> ``"azucar"``).
+2. **Size**: the pack size is read with :func:`pulso.ingest.sizes.split_size`, removed from the
+   text and written back at the end in canonical form (``1,5 lt`` -> ``1500 ml``,
+   ``0.4 kg`` -> ``400 g``, ``six pack 355ml`` -> ``6 x 355 ml``).
+3. **Abbreviations**: ``s/`` -> ``sin``, ``c/`` -> ``con``; unit words left over
+   (``lt``, ``litro`` -> ``l``; ``gr``, ``gramos`` -> ``g``; ``unid``, ``unidades`` -> ``un``);
+   common shop abbreviations (``evap`` -> ``evaporada``, ``desc`` -> ``descremada``,
+   ``yog``/``yogur`` -> ``yogurt``, ``frutilla`` -> ``fresa``...).
+4. **Variant phrases** become single tokens: ``sin azúcar`` -> ``sin_azucar``,
+   ``deslactosada``/``sin lactosa``/``0% lactosa`` -> ``sin_lactosa``, ``con gas`` ->
+   ``con_gas``; ``clásica``, ``tradicional``, ``regular`` -> ``original``.
+5. **Noise words** that describe the container or the shop, not the product, are dropped
+   (``botella``, ``bolsa``, ``lata``, ``paquete``, ``pack``, ``oferta``, ``caja``, ``frasco``,
+   ``sachet``, ``doypack``, ``retornable``...), with Spanish stop words (``de``, ``la``, ``x``).
+
+:func:`parse_name` also returns the **brand** (found with a :class:`BrandLexicon` of known
+brands, exactly on joined tokens, so ``incakola`` = ``inca kola``, or fuzzily with
+rapidfuzz when no exact brand is written) and the **variants**: modifiers (``zero``,
+``light``, ``diet``, ``sin_azucar``, ``sin_lactosa``, ``premium``, ``integral``,
+``descremada``, ``semidescremada``, ``con_gas``...) and flavours (``chocolate``, ``fresa``,
+``vainilla``, ``lucuma``...). Default variants (``original``, ``entera``, ``natural``,
+``sin_gas``) are not kept, since shops often leave them out: ``"Leche Gloria Entera"`` and
+``"Leche Gloria"`` carry the same variants. A flavour word that opens the name is the product,
+not a flavour (``"Chocolate Sublime"``), so it is not kept either.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from pulso.ingest.sizes import PackSize, split_size
+
+__all__ = [
+    "FLAVOURS",
+    "MODIFIERS",
+    "BrandLexicon",
+    "ParsedName",
+    "brand_key",
+    "fold_accents",
+    "normalize_name",
+    "parse_name",
+]
+
+MODIFIERS = frozenset(
+    {
+        "zero", "light", "diet", "sin_azucar", "sin_lactosa", "sin_gluten", "sin_sal",
+        "sin_grasa", "premium", "integral", "descremada", "semidescremada", "con_gas",
+        "extra_virgen", "organico", "kids", "reducido", "picante", "gold", "max", "plus",
+        "ultra",
+    }
+)  # fmt: skip
+FLAVOURS = frozenset(
+    {
+        "chocolate", "fresa", "vainilla", "lucuma", "durazno", "pina", "mango", "maracuya",
+        "limon", "naranja", "manzana", "coco", "mora", "frutos_rojos", "uva", "menta", "cafe",
+        "caramelo", "queso", "tocino", "pollo", "carne", "guanabana", "platano", "chicha",
+        "cereza", "sandia", "melon", "papaya", "kiwi", "toronja", "mandarina", "arandano",
+        "avena", "miel", "canela", "cola", "lima", "ajo", "cebolla",
+    }
+)  # fmt: skip
+DEFAULT_VARIANTS = frozenset({"original", "entera", "natural", "sin_gas"})
+
+_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"(?<![a-z0-9_]){pattern}(?![a-z0-9_])"), token)
+    for pattern, token in (
+        (r"(?:sin|0\s*%?|cero)\s+azucar(?:es)?(?:\s+anadida)?", "sin_azucar"),
+        (r"(?:sin|0\s*%?|libre\s+de)\s+lactosa|deslactosad[ao]|lactose\s+free", "sin_lactosa"),
+        (r"(?:sin|libre\s+de)\s+gluten|gluten\s+free", "sin_gluten"),
+        (r"(?:sin|0\s*%?)\s+grasa", "sin_grasa"),
+        (r"sin\s+sal", "sin_sal"),
+        (r"sin\s+gas", "sin_gas"),
+        (r"con\s+gas|gasificada", "con_gas"),
+        (r"extra\s+virgen", "extra_virgen"),
+        (r"frutos\s+rojos", "frutos_rojos"),
+        (r"semi\s*-?\s*descremad[ao]|semidesc", "semidescremada"),
+    )
+)
+_ABBREVIATIONS = {
+    **dict.fromkeys(("lt", "lts", "ltr", "litro", "litros"), "l"),
+    **dict.fromkeys(("gr", "grs", "gramo", "gramos"), "g"),
+    **dict.fromkeys(("kilo", "kilos", "kgs"), "kg"),
+    **dict.fromkeys(("unid", "unids", "und", "unds", "unidad", "unidades", "uds"), "un"),
+    **dict.fromkeys(("yog", "yogur", "yoghurt", "yogourt", "yoghourt"), "yogurt"),
+    **dict.fromkeys(("evap", "evaporado"), "evaporada"),
+    **dict.fromkeys(("desc", "descrem", "descremado", "desnatada"), "descremada"),
+    **dict.fromkeys(("lite", "ligth", "ligth"), "light"),
+    **dict.fromkeys(("clasica", "clasico", "tradicional", "regular", "orig"), "original"),
+    **dict.fromkeys(("entero",), "entera"),
+    **dict.fromkeys(("choc", "chocolatado", "chocolatada"), "chocolate"),
+    **dict.fromkeys(("vainila", "vain"), "vainilla"),
+    **dict.fromkeys(("frutilla",), "fresa"),
+    **dict.fromkeys(("prem",), "premium"),
+    **dict.fromkeys(("integ",), "integral"),
+    **dict.fromkeys(("cero",), "zero"),
+    **dict.fromkeys(("organica",), "organico"),
+    **dict.fromkeys(("cerv",), "cerveza"),
+    **dict.fromkeys(("gaseos",), "gaseosa"),
+}
+NOISE_WORDS = frozenset(
+    {
+        "botella", "bolsa", "lata", "paquete", "paq", "pqt", "pack", "oferta", "caja",
+        "frasco", "doypack", "sachet", "tetrapack", "tetrapak", "tetra", "pak", "pote",
+        "envase", "display", "pet", "vidrio", "descartable", "retornable", "sobre", "tarro",
+        "bidon", "galonera", "promo", "promocion", "precio", "especial", "nuevo", "nueva",
+        "gratis", "sabor", "presentacion", "x", "de", "del", "la", "el", "los", "las", "en",
+        "y", "con", "para", "a", "al", "un",
+    }
+)  # fmt: skip
+_SLASH_WORDS = (
+    (re.compile(r"(?<![a-z])s\s*/\s*"), "sin "),
+    (re.compile(r"(?<![a-z])c\s*/\s*"), "con "),
+)
+_DROPPED_MARKS = re.compile(r"['`´’]")
+_SEPARATORS = re.compile(r"[^a-z0-9_%.]+|(?<!\d)\.|\.(?!\d)")
+_NUMBER_TOKEN = re.compile(r"\d")
+_FUZZY_MIN_LENGTH = 5
+_FUZZY_CUTOFF = 85.0
+_MAX_BRAND_WORDS = 4
+
+
+def fold_accents(text: str) -> str:
+    """Lower-case ``text`` and drop its accents (``"Azúcar Ñuñoa"`` -> ``"azucar nunoa"``)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def brand_key(brand: str) -> str:
+    """Return the comparison key of a brand: folded, lower-case, letters and digits only.
+
+    ``"Inca Kola"``, ``"INCAKOLA"`` and ``"Inca-Kola"`` share the key ``"incakola"``.
+    """
+    return re.sub(r"[^a-z0-9]", "", fold_accents(brand))
+
+
+class BrandLexicon:
+    """Known brands, looked up exactly on joined name tokens or fuzzily (rapidfuzz ratio).
+
+    ``brands`` are written as shops write them; each is keyed with :func:`brand_key`, and a
+    lookup returns that key. Fuzzy lookups are cached, since names repeat their words.
+    """
+
+    __slots__ = ("_cache", "_keys", "_sorted_keys")
+
+    def __init__(self, brands: Iterable[str]) -> None:
+        self._keys = frozenset(key for key in map(brand_key, brands) if key)
+        self._sorted_keys = sorted(self._keys)
+        self._cache: dict[str, str | None] = {}
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def canonical(self, brand: str) -> str | None:
+        """Return the key of a brand written in a ``brand`` field (fuzzy when not exact)."""
+        key = brand_key(brand)
+        if not key:
+            return None
+        return key if key in self._keys else (self._fuzzy(key) or key)
+
+    def find(self, tokens: list[str]) -> tuple[str, int, int] | None:
+        """Find a brand in name tokens: ``(key, first token, end token)``, longest first."""
+        for width in range(min(_MAX_BRAND_WORDS, len(tokens)), 0, -1):
+            for start in range(len(tokens) - width + 1):
+                joined = "".join(tokens[start : start + width])
+                if joined in self._keys:
+                    return joined, start, start + width
+        for width in (2, 1):
+            for start in range(len(tokens) - width + 1):
+                fuzzy = self._fuzzy("".join(tokens[start : start + width]))
+                if fuzzy is not None:
+                    return fuzzy, start, start + width
+        return None
+
+    def _fuzzy(self, key: str) -> str | None:
+        if len(key) < _FUZZY_MIN_LENGTH or _NUMBER_TOKEN.search(key) or not self._keys:
+            return None
+        if key not in self._cache:
+            best = process.extractOne(
+                key, self._sorted_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+            )
+            self._cache[key] = None if best is None else str(best[0])
+        return self._cache[key]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    """A listing name taken apart.
+
+    ``text`` is the normalised name without its size; ``core`` is ``text`` without the brand
+    and variant words (the product type, e.g. ``"leche evaporada"``); ``variants`` holds the
+    non-default modifier and flavour tokens; ``numbers`` the tokens with digits left in
+    ``core`` after the size was removed (model numbers such as ``"7up"``).
+    """
+
+    text: str
+    core: str
+    brand: str | None
+    variants: frozenset[str]
+    size: PackSize | None
+    numbers: frozenset[str]
+
+    @property
+    def normalized(self) -> str:
+        """The normalised name with its canonical size at the end."""
+        return self.text if self.size is None else f"{self.text} {self.size}".strip()
+
+
+def normalize_name(text: str) -> str:
+    """Return the comparable form of a listing name (see the module docstring)."""
+    return parse_name(text).normalized
+
+
+def parse_name(
+    text: str,
+    *,
+    brands: BrandLexicon | None = None,
+    brand: str | None = None,
+    size: PackSize | None = None,
+) -> ParsedName:
+    """Take a listing name apart into text, brand, variants and size.
+
+    ``brand`` (a ``brand`` field) wins over a brand found in the name, and ``size`` (a parsed
+    ``size`` field) over the size written in the name.
+    """
+    found_size, rest = split_size(text)
+    tokens = _tokens(rest)
+    brand_span = brands.find(tokens) if brands is not None else None
+    brand_key_ = _field_brand(brand, brands) or (brand_span[0] if brand_span else None)
+    in_brand = set(range(brand_span[1], brand_span[2])) if brand_span else set()
+    variants = {
+        token
+        for position, token in enumerate(tokens)
+        if (token in MODIFIERS or (token in FLAVOURS and position > 0))
+        and position not in in_brand
+    }
+    core = [
+        token
+        for position, token in enumerate(tokens)
+        if position not in in_brand and token not in variants and token not in DEFAULT_VARIANTS
+    ]
+    return ParsedName(
+        text=" ".join(tokens),
+        core=" ".join(core),
+        brand=brand_key_,
+        variants=frozenset(variants),
+        size=size if size is not None else found_size,
+        numbers=frozenset(token for token in core if _NUMBER_TOKEN.search(token)),
+    )
+
+
+def _field_brand(brand: str | None, brands: BrandLexicon | None) -> str | None:
+    if not brand:
+        return None
+    return brands.canonical(brand) if brands is not None else (brand_key(brand) or None)
+
+
+def _tokens(folded: str) -> list[str]:
+    text = _DROPPED_MARKS.sub("", folded)
+    for pattern, replacement in _SLASH_WORDS:
+        text = pattern.sub(replacement, text)
+    text = " ".join(_ABBREVIATIONS.get(token, token) for token in _SEPARATORS.split(text) if token)
+    for pattern, token in _PHRASES:
+        text = pattern.sub(token, text)
+    return [token for token in text.split() if token not in NOISE_WORDS and token.strip("%")]

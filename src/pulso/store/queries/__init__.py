@@ -1,0 +1,1 @@
+"""store/queries package."""
