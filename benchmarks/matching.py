@@ -22,7 +22,6 @@ import argparse
 import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 # one core: set before numpy/scikit-learn load their thread pools
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):

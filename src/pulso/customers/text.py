@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from pulso.errors import InputError
 
 __all__ = [
     "Clause",
+    "check_texts",
     "detect_language",
     "elongation_variants",
     "fold_text",
@@ -46,180 +50,30 @@ _DETERMINERS = (
 )
 _COORDINATION = re.compile(rf"\s(?:y|e|and)\s+(?=(?:{_DETERMINERS})\s)")
 
-_ES_WORDS = frozenset(
-    [
-        "de",
-        "la",
-        "que",
-        "el",
-        "en",
-        "y",
-        "los",
-        "del",
-        "se",
-        "las",
-        "por",
-        "un",
-        "para",
-        "con",
-        "una",
-        "su",
-        "al",
-        "lo",
-        "como",
-        "pero",
-        "sus",
-        "le",
-        "ya",
-        "fue",
-        "este",
-        "ha",
-        "porque",
-        "esta",
-        "son",
-        "entre",
-        "cuando",
-        "muy",
-        "sin",
-        "sobre",
-        "tambien",
-        "me",
-        "hasta",
-        "hay",
-        "donde",
-        "desde",
-        "todo",
-        "nos",
-        "todos",
-        "les",
-        "ni",
-        "esto",
-        "mi",
-        "nada",
-        "estaba",
-        "estuvo",
-        "es",
-        "era",
-        "fueron",
-        "estan",
-        "esta",
-        "muy",
-        "mucho",
-        "poco",
-        "bien",
-        "rico",
-        "rica",
-        "comida",
-        "atencion",
-        "servicio",
-        "mozo",
-        "precio",
-        "demora",
-        "local",
-        "ambiente",
-        "plato",
-        "carta",
-        "pedimos",
-        "nunca",
-        "tampoco",
-        "mas",
-        "tiene",
-        "tienen",
-        "estuvieron",
-        "atendieron",
-        "super",
-        "recontra",
-        "bravazo",
-        "buenazo",
-        "chevere",
-        "paja",
-        "mostro",
-        "riquisimo",
-        "pesimo",
-        "caro",
-        "barato",
-        "lento",
-        "demoraron",
-        "volvere",
-        "recomiendo",
-    ]
-)
-_EN_WORDS = frozenset(
-    [
-        "the",
-        "and",
-        "to",
-        "of",
-        "in",
-        "is",
-        "it",
-        "was",
-        "i",
-        "for",
-        "with",
-        "my",
-        "we",
-        "this",
-        "that",
-        "but",
-        "not",
-        "very",
-        "on",
-        "at",
-        "were",
-        "are",
-        "be",
-        "have",
-        "had",
-        "they",
-        "you",
-        "so",
-        "too",
-        "food",
-        "great",
-        "good",
-        "place",
-        "service",
-        "staff",
-        "waiter",
-        "price",
-        "wait",
-        "slow",
-        "quick",
-        "our",
-        "their",
-        "there",
-        "would",
-        "will",
-        "really",
-        "just",
-        "been",
-        "what",
-        "which",
-        "dish",
-        "dishes",
-        "delicious",
-        "tasty",
-        "nice",
-        "friendly",
-        "rude",
-        "expensive",
-        "cheap",
-        "never",
-        "again",
-        "didn't",
-        "wasn't",
-        "isn't",
-        "don't",
-        "definitely",
-        "amazing",
-        "awesome",
-        "worth",
-        "recommend",
-        "loved",
-        "love",
-    ]
-)
+# fmt: off
+_ES_WORDS = frozenset((
+    "de", "la", "que", "el", "en", "y", "los", "del", "se", "las", "por", "un", "para", "con",
+    "una", "su", "al", "lo", "como", "pero", "sus", "le", "ya", "fue", "este", "ha", "porque",
+    "esta", "son", "entre", "cuando", "muy", "sin", "sobre", "tambien", "me", "hasta", "hay",
+    "donde", "desde", "todo", "nos", "todos", "les", "ni", "esto", "mi", "nada", "estaba",
+    "estuvo", "es", "era", "fueron", "estan", "mucho", "poco", "bien", "rico",
+    "rica", "comida", "atencion", "servicio", "mozo", "precio", "demora", "local", "ambiente",
+    "plato", "carta", "pedimos", "nunca", "tampoco", "mas", "tiene", "tienen", "estuvieron",
+    "atendieron", "super", "recontra", "bravazo", "buenazo", "chevere", "paja", "mostro",
+    "riquisimo", "pesimo", "caro", "barato", "lento", "demoraron", "volvere", "recomiendo",
+))
+# fmt: on
+# fmt: off
+_EN_WORDS = frozenset((
+    "the", "and", "to", "of", "in", "is", "it", "was", "i", "for", "with", "my", "we", "this",
+    "that", "but", "not", "very", "on", "at", "were", "are", "be", "have", "had", "they",
+    "you", "so", "too", "food", "great", "good", "place", "service", "staff", "waiter",
+    "price", "wait", "slow", "quick", "our", "their", "there", "would", "will", "really",
+    "just", "been", "what", "which", "dish", "dishes", "delicious", "tasty", "nice",
+    "friendly", "rude", "expensive", "cheap", "never", "again", "didn't", "wasn't", "isn't",
+    "don't", "definitely", "amazing", "awesome", "worth", "recommend", "loved", "love",
+))
+# fmt: on
 _ES_SUFFIXES = ("cion", "mente", "azo", "aza", "isimo", "isima", "ito", "ita", "aron", "ieron")
 _EN_SUFFIXES = ("ing", "ly", "'s", "n't", "ed")
 
@@ -300,6 +154,7 @@ def _marker_pattern(markers: Mapping[str, str]) -> re.Pattern[str] | None:
 
 def _cut_points(folded: str, markers: Mapping[str, str]) -> list[tuple[int, int, str | None]]:
     """Return (start, end_of_separator, marker kind) boundaries inside ``folded``."""
+    cuts: list[tuple[int, int, str | None]]
     cuts = [(m.start(), m.end(), None) for m in _SENTENCE_BREAK.finditer(folded)]
     cuts += [(m.start(), m.end(), None) for m in _COORDINATION.finditer(folded)]
     pattern = _marker_pattern(markers)
@@ -359,3 +214,14 @@ def detect_language(text: str) -> str:
     english += 0.5 * sum(1 for t in tokens if t.endswith(_EN_SUFFIXES) and t not in _ES_WORDS)
     spanish += 1.5 * sum(1 for c in composed if c in "ñÑ¿¡áéíóúÁÉÍÓÚ")
     return "en" if english > spanish else "es"
+
+
+def check_texts(X: Any) -> list[str]:
+    """Return ``X`` (a sequence of texts) as a list, or raise :class:`~pulso.errors.InputError`."""
+    if isinstance(X, str) or not isinstance(X, Iterable):
+        raise InputError(f"expected a sequence of texts, got {type(X).__name__}")
+    texts = list(X)
+    for index, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InputError(f"text {index} is a {type(text).__name__}, not a str")
+    return texts

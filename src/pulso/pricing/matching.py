@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Self, TypeVar
 
-import joblib
+import joblib  # type: ignore[import-untyped]
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -156,7 +156,8 @@ class MatchClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def predict(self, X: npt.ArrayLike) -> npt.NDArray[np.generic]:
         """Return the most probable class of each row."""
         probabilities = self.predict_proba(X)
-        return np.asarray(self.classes_)[probabilities.argmax(axis=1)]
+        classes: npt.NDArray[np.generic] = np.asarray(self.classes_)
+        return classes[probabilities.argmax(axis=1)]
 
     def match_probability(self, X: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Return the probability of the class 1 ("same product") for each row."""
@@ -240,8 +241,8 @@ def score_with_rules(features: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
     """Score candidate pairs without a trained model (columns in :data:`FEATURE_NAMES` order).
 
     Name similarity is a weighted mean: 35 % token-set ratio of the names, 25 % token-set
-    ratio of the product words, 20 % WRatio, 20 % partial ratio. It is multiplied by 0.6 when
-    the brands differ (0.9 when one is unknown), 0.85 when categories differ and 0.7 when the
+    ratio of the product words, 20 % WRatio, 20 % partial ratio. It is multiplied by
+    ``0.6 + 0.4 * brand_agreement`` (0.6 when the brands differ), 0.85 when categories differ and 0.7 when the
     numbers in the names disagree, then stretched so that 0.7 maps to 0 and 0.9 to 1.
     """
     column = {name: features[:, index] for index, name in enumerate(FEATURE_NAMES)}
@@ -251,8 +252,7 @@ def score_with_rules(features: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
         + 0.2 * column["name_wratio"]
         + 0.2 * column["name_partial"]
     )
-    brand = np.select([column["brand_agreement"] == 1.0, column["brand_agreement"] == 0.0],
-                      [1.0, 0.6], 0.9)  # fmt: skip
+    brand = 0.6 + 0.4 * column["brand_agreement"]
     category = np.where(column["category_agreement"] == 0.0, 0.85, 1.0)
     numbers = np.where(column["number_agreement"] < _UNKNOWN, 0.7, 1.0)
     adjusted = similarity * brand * category * numbers
@@ -417,10 +417,10 @@ def _candidate_pairs(
 ) -> Pairs:
     """Blocked candidate pairs (positions into ``left`` and ``right``), never the full product."""
     found: set[tuple[int, int]] = set()
-    left_blocks = _group(left, left_rows, _brand_size_key)
-    right_blocks = _group(right, right_rows, _brand_size_key)
+    left_blocks = _group_many(left, left_rows, _block_keys)
+    right_blocks = _group_many(right, right_rows, _block_keys)
     for key, lefts in left_blocks.items():
-        if key[0] is not None and key[1] is not None and key in right_blocks:
+        if key in right_blocks:
             found |= _block_pairs(left, right, lefts, right_blocks[key], top_k=top_k)
     left_orphans = sorted(set(left_rows.tolist()) - {pair[0] for pair in found})
     right_orphans = sorted(set(right_rows.tolist()) - {pair[1] for pair in found})
@@ -429,8 +429,17 @@ def _candidate_pairs(
     return _as_pairs(sorted(found))
 
 
-def _brand_size_key(side: _Side, row: int) -> tuple[str | None, tuple[str, float, int] | None]:
-    return side.names[row].brand, _size_key(side.names[row].size)
+def _block_keys(side: _Side, row: int) -> list[tuple[object, ...]]:
+    """Brand, size and variants; a name opening with a flavour goes to the blocks with and
+    without that flavour. Rows lacking the brand or the size are left to the fallback."""
+    name = side.names[row]
+    size = _size_key(name.size)
+    if name.brand is None or size is None:
+        return []
+    keys: list[tuple[object, ...]] = [(name.brand, size, name.variants)]
+    if name.head_flavour is not None:
+        keys.append((name.brand, size, name.variants - {name.head_flavour}))
+    return keys
 
 
 def _group(
@@ -439,6 +448,16 @@ def _group(
     groups: dict[_Key, list[int]] = defaultdict(list)
     for row in rows:
         groups[key(side, row)].append(int(row))
+    return groups
+
+
+def _group_many(
+    side: _Side, rows: Iterable[int], keys: Callable[[_Side, int], list[_Key]]
+) -> dict[_Key, list[int]]:
+    groups: dict[_Key, list[int]] = defaultdict(list)
+    for row in rows:
+        for key in keys(side, row):
+            groups[key].append(int(row))
     return groups
 
 
@@ -455,18 +474,19 @@ def _block_pairs(
 def _top_k(
     queries: _Side, choices: _Side, query_rows: list[int], choice_rows: list[int], *, top_k: int
 ) -> set[tuple[int, int]]:
-    """For each query row, the ``top_k`` choice rows by token-set ratio of the names."""
+    """For each query row, the ``top_k`` choice rows by token-set plus token-sort ratio."""
     if not query_rows or not choice_rows:
         return set()
-    similarity = process.cdist(
-        [queries.names[row].text for row in query_rows],
-        [choices.names[row].text for row in choice_rows],
-        scorer=fuzz.token_set_ratio,
-        dtype=np.uint8,
-        workers=1,
+    query_texts = [queries.names[row].text for row in query_rows]
+    choice_texts = [choices.names[row].text for row in choice_rows]
+    similarity = sum(
+        process.cdist(query_texts, choice_texts, scorer=scorer, dtype=np.uint8, workers=1).astype(
+            np.int16
+        )
+        for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio)
     )
     keep = min(top_k, len(choice_rows))
-    best = np.argpartition(-similarity.astype(np.int16), keep - 1, axis=1)[:, :keep]
+    best = np.argpartition(-similarity, keep - 1, axis=1)[:, :keep]
     choice_array = np.asarray(choice_rows)
     return {
         (query, int(choice))
@@ -525,9 +545,9 @@ def _hard_negatives(left: _Side, positives: Pairs, *, rng: np.random.Generator) 
             for row in by_brand.get(name.brand, []) if name.brand is not None
             and row != left_row
             and (_size_key(left.names[row].size) != _size_key(name.size)
-                 or left.names[row].variants != name.variants)
+                 or bool(left.names[row].differing_variants(name)))
         ]  # fmt: skip
-        chosen = rng.permutation(siblings)[:3] if siblings else []
+        chosen = rng.permutation(np.asarray(siblings, dtype=np.int64))[:3]
         pairs.extend((int(row), int(right_row)) for row in chosen)
     return _as_pairs(pairs)
 
@@ -554,18 +574,19 @@ def _features(left: _Side, right: _Side, pairs: Pairs) -> npt.NDArray[np.float64
 def _pair_row(left: _Side, right: _Side, a: int, b: int) -> list[float]:
     one, two = left.names[a], right.names[b]
     size_key_one, size_key_two = _size_key(one.size), _size_key(two.size)
+    differing = one.differing_variants(two)
     return [
         fuzz.token_set_ratio(one.text, two.text) / 100,
         fuzz.partial_ratio(one.text, two.text) / 100,
         fuzz.WRatio(one.text, two.text) / 100,
         fuzz.token_sort_ratio(one.text, two.text) / 100,
         fuzz.token_set_ratio(one.core, two.core) / 100 if one.core and two.core else _UNKNOWN,
-        _agreement(one.brand, two.brand),
+        _brand_agreement(one, two),
         _agreement(size_key_one, size_key_two),
         _size_ratio(one.size, two.size),
         _agreement(*(None if s is None else s.pack_count for s in (one.size, two.size))),
-        float(one.variants == two.variants),
-        _jaccard(one.variants, two.variants),
+        float(not differing),
+        _variant_jaccard(one, two, differing),
         _agreement(left.categories[a], right.categories[b]),
         _number_agreement(one.numbers, two.numbers),
     ]
@@ -575,6 +596,16 @@ def _agreement(one: object, two: object) -> float:
     if one is None or two is None:
         return _UNKNOWN
     return float(one == two)
+
+
+def _brand_agreement(one: ParsedName, two: ParsedName) -> float:
+    """1 or 0 when both brands are known; with one known, 0.9 x how well it fits the other name."""
+    if one.brand is not None and two.brand is not None:
+        return float(one.brand == two.brand)
+    if one.brand is None and two.brand is None:
+        return _UNKNOWN
+    known, other = (one.brand, two.text) if one.brand is not None else (two.brand or "", one.text)
+    return 0.9 * fuzz.partial_ratio(known, other.replace(" ", "")) / 100
 
 
 def _size_ratio(one: PackSize | None, two: PackSize | None) -> float:
@@ -588,6 +619,11 @@ def _size_ratio(one: PackSize | None, two: PackSize | None) -> float:
 def _jaccard(one: frozenset[str], two: frozenset[str]) -> float:
     union = one | two
     return len(one & two) / len(union) if union else 1.0
+
+
+def _variant_jaccard(one: ParsedName, two: ParsedName, differing: frozenset[str]) -> float:
+    union = one.variants | two.variants
+    return 1.0 - len(differing) / len(union) if union else 1.0
 
 
 def _number_agreement(one: frozenset[str], two: frozenset[str]) -> float:
@@ -605,7 +641,7 @@ def _hard_conflicts(left: _Side, right: _Side, pairs: Pairs) -> npt.NDArray[np.b
         one, two = left.names[a], right.names[b]
         size_one, size_two = _size_key(one.size), _size_key(two.size)
         sizes_differ = size_one is not None and size_two is not None and size_one != size_two
-        conflicts[index] = sizes_differ or one.variants != two.variants
+        conflicts[index] = sizes_differ or bool(one.differing_variants(two))
     return conflicts
 
 

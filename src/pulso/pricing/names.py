@@ -26,8 +26,10 @@ rapidfuzz when no exact brand is written) and the **variants**: modifiers (``zer
 ``descremada``, ``semidescremada``, ``con_gas``...) and flavours (``chocolate``, ``fresa``,
 ``vainilla``, ``lucuma``...). Default variants (``original``, ``entera``, ``natural``,
 ``sin_gas``) are not kept, since shops often leave them out: ``"Leche Gloria Entera"`` and
-``"Leche Gloria"`` carry the same variants. A flavour word that opens the name is the product,
-not a flavour (``"Chocolate Sublime"``), so it is not kept either.
+``"Leche Gloria"`` carry the same variants. A flavour word that opens the name (after the
+brand) may be the product (``"Chocolate Sublime"``) or its flavour when the product word is
+left out (``"Frugos Naranja"``), so :meth:`ParsedName.differing_variants` does not count it
+as a difference.
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ MODIFIERS = frozenset(
         "zero", "light", "diet", "sin_azucar", "sin_lactosa", "sin_gluten", "sin_sal",
         "sin_grasa", "premium", "integral", "descremada", "semidescremada", "con_gas",
         "extra_virgen", "organico", "kids", "reducido", "picante", "gold", "max", "plus",
-        "ultra",
+        "ultra", "descafeinado", "negra", "trigo", "bitter", "con_leche", "con_sal",
+        "doble_hoja", "triple_hoja", "anticaspa", "hidratacion", "rizos", "en_agua",
+        "en_aceite", "griego", "mini", "extra", "superior", "anejo",
     }
 )  # fmt: skip
 FLAVOURS = frozenset(
@@ -66,10 +70,12 @@ FLAVOURS = frozenset(
         "limon", "naranja", "manzana", "coco", "mora", "frutos_rojos", "uva", "menta", "cafe",
         "caramelo", "queso", "tocino", "pollo", "carne", "guanabana", "platano", "chicha",
         "cereza", "sandia", "melon", "papaya", "kiwi", "toronja", "mandarina", "arandano",
-        "avena", "miel", "canela", "cola", "lima", "ajo", "cebolla",
+        "avena", "miel", "canela", "cola", "lima", "ajo", "cebolla", "almendras", "floral",
+        "lavanda", "aloe", "bebe", "soda",
     }
 )  # fmt: skip
 DEFAULT_VARIANTS = frozenset({"original", "entera", "natural", "sin_gas"})
+_SIZED_VARIANTS = ("talla_", "etapa_")
 
 _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"(?<![a-z0-9_]){pattern}(?![a-z0-9_])"), token)
@@ -84,6 +90,12 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"extra\s+virgen", "extra_virgen"),
         (r"frutos\s+rojos", "frutos_rojos"),
         (r"semi\s*-?\s*descremad[ao]|semidesc", "semidescremada"),
+        (r"con\s+leche", "con_leche"),
+        (r"con\s+sal", "con_sal"),
+        (r"(doble|triple)\s+hoja", r"\1_hoja"),
+        (r"en\s+(agua|aceite)", r"en_\1"),
+        (r"talla\s+(rn|xxxg|xxg|xg|g|m|p|s|l|xl|xxl)", r"talla_\1"),
+        (r"etapa\s+(\d)", r"etapa_\1"),
     )
 )
 _ABBREVIATIONS = {
@@ -103,8 +115,9 @@ _ABBREVIATIONS = {
     **dict.fromkeys(("prem",), "premium"),
     **dict.fromkeys(("integ",), "integral"),
     **dict.fromkeys(("cero",), "zero"),
-    **dict.fromkeys(("organica",), "organico"),
+    **dict.fromkeys(("organica", "organicos", "organicas"), "organico"),
     **dict.fromkeys(("cerv",), "cerveza"),
+    **dict.fromkeys(("inst", "instant"), "instantaneo"),
     **dict.fromkeys(("gaseos",), "gaseosa"),
 }
 NOISE_WORDS = frozenset(
@@ -147,14 +160,22 @@ class BrandLexicon:
     """Known brands, looked up exactly on joined name tokens or fuzzily (rapidfuzz ratio).
 
     ``brands`` are written as shops write them; each is keyed with :func:`brand_key`, and a
-    lookup returns that key. Fuzzy lookups are cached, since names repeat their words.
+    lookup returns that key. A brand is also found by its name tokens joined (stop words
+    dropped, as in names: ``"Grano de Oro"`` is found as ``grano oro``). Fuzzy lookups are
+    cached, since names repeat their words.
     """
 
-    __slots__ = ("_cache", "_keys", "_sorted_keys")
+    __slots__ = ("_alias_keys", "_aliases", "_cache", "_keys")
 
     def __init__(self, brands: Iterable[str]) -> None:
-        self._keys = frozenset(key for key in map(brand_key, brands) if key)
-        self._sorted_keys = sorted(self._keys)
+        self._aliases: dict[str, str] = {}
+        for brand in brands:
+            key = brand_key(brand)
+            if key:
+                self._aliases.setdefault("".join(_tokens(fold_accents(brand))) or key, key)
+                self._aliases.setdefault(key, key)
+        self._keys = frozenset(self._aliases.values())
+        self._alias_keys = sorted(self._aliases)
         self._cache: dict[str, str | None] = {}
 
     def __len__(self) -> int:
@@ -175,8 +196,8 @@ class BrandLexicon:
         for width in range(min(_MAX_BRAND_WORDS, len(tokens)), 0, -1):
             for start in range(len(tokens) - width + 1):
                 joined = "".join(tokens[start : start + width])
-                if joined in self._keys:
-                    return joined, start, start + width
+                if joined in self._aliases:
+                    return self._aliases[joined], start, start + width
         for width in (2, 1):
             for start in range(len(tokens) - width + 1):
                 fuzzy = self._fuzzy("".join(tokens[start : start + width]))
@@ -189,9 +210,9 @@ class BrandLexicon:
             return None
         if key not in self._cache:
             best = process.extractOne(
-                key, self._sorted_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+                key, self._alias_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
             )
-            self._cache[key] = None if best is None else str(best[0])
+            self._cache[key] = None if best is None else self._aliases[str(best[0])]
         return self._cache[key]
 
 
@@ -201,7 +222,9 @@ class ParsedName:
 
     ``text`` is the normalised name without its size; ``core`` is ``text`` without the brand
     and variant words (the product type, e.g. ``"leche evaporada"``); ``variants`` holds the
-    non-default modifier and flavour tokens; ``numbers`` the tokens with digits left in
+    non-default modifier and flavour tokens; ``head_flavour`` is the flavour word that opens
+    the name after the brand, which may be the product itself (``"Chocolate Sublime"``) or
+    its flavour (``"Frugos Naranja"``); ``numbers`` the tokens with digits left in
     ``core`` after the size was removed (model numbers such as ``"7up"``).
     """
 
@@ -209,6 +232,7 @@ class ParsedName:
     core: str
     brand: str | None
     variants: frozenset[str]
+    head_flavour: str | None
     size: PackSize | None
     numbers: frozenset[str]
 
@@ -216,6 +240,10 @@ class ParsedName:
     def normalized(self) -> str:
         """The normalised name with its canonical size at the end."""
         return self.text if self.size is None else f"{self.text} {self.size}".strip()
+
+    def differing_variants(self, other: ParsedName) -> frozenset[str]:
+        """Variants one name has and the other lacks, except a flavour opening either name."""
+        return (self.variants ^ other.variants) - {self.head_flavour, other.head_flavour}
 
 
 def normalize_name(text: str) -> str:
@@ -240,25 +268,31 @@ def parse_name(
     brand_span = brands.find(tokens) if brands is not None else None
     brand_key_ = _field_brand(brand, brands) or (brand_span[0] if brand_span else None)
     in_brand = set(range(brand_span[1], brand_span[2])) if brand_span else set()
+    outside_brand = [position for position in range(len(tokens)) if position not in in_brand]
     variants = {
-        token
-        for position, token in enumerate(tokens)
-        if (token in MODIFIERS or (token in FLAVOURS and position > 0))
-        and position not in in_brand
+        tokens[position]
+        for position in outside_brand
+        if _is_modifier(tokens[position]) or tokens[position] in FLAVOURS
     }
+    head = tokens[outside_brand[0]] if outside_brand else None
     core = [
-        token
-        for position, token in enumerate(tokens)
-        if position not in in_brand and token not in variants and token not in DEFAULT_VARIANTS
+        tokens[position]
+        for position in outside_brand
+        if tokens[position] not in variants and tokens[position] not in DEFAULT_VARIANTS
     ]
     return ParsedName(
         text=" ".join(tokens),
         core=" ".join(core),
         brand=brand_key_,
         variants=frozenset(variants),
+        head_flavour=head if head in FLAVOURS else None,
         size=size if size is not None else found_size,
         numbers=frozenset(token for token in core if _NUMBER_TOKEN.search(token)),
     )
+
+
+def _is_modifier(token: str) -> bool:
+    return token in MODIFIERS or token.startswith(_SIZED_VARIANTS)
 
 
 def _field_brand(brand: str | None, brands: BrandLexicon | None) -> str | None:

@@ -10,7 +10,8 @@ Text is normalised first (:func:`normalize_promo_text`): lowercase, accents fold
 collapsed; ``dscto``/``dcto``/``dto``/``desc.``/``descuento`` become ``dscto``; prices
 ``S/ 9.90``, ``S/9,90``, ``S/. 9.90`` and ``9.90 soles`` become ``s/ 9.9``; ordinals ``2do``,
 ``2da``, ``2°``, ``segunda``, ``3ra``, ``tercera``... become ``#2``, ``#3`` (the ``#`` keeps
-"2da unidad" apart from "2 unidades").
+"2da unidad" apart from "2 unidades"); a minimum spend ("por compras mayores a S/ 100")
+becomes ``min/ 100`` so that it is never read as the product's price.
 
 Families, tried in this order (the first that matches gives the type; ``P`` is a percentage,
 ``R`` the regular unit price):
@@ -21,21 +22,21 @@ Families, tried in this order (the first that matches gives the type; ``P`` is a
   ``min_units = n``.
 * ``multibuy`` -- "2x1", "3x2", "4 x 3", "3 por 2", "lleva 3 paga 2", "llévate 2 y paga 1",
   "compra 2 y llévate 3": take ``N``, pay ``M``: ``1 - M / N``; ``min_units = N``.
-* ``bundle`` -- "pack x 3 a S/ 10", "3 x S/ 10", "2 x S/ 9.90", "lleva 3 por S/ 10"
-  (``c/u``/"cada uno" after the price makes it a unit price): ``N`` units for ``B`` soles:
-  ``1 - B / (N R)``; ``min_units = N``. "2 x S/ 9.90" is a bundle, not a multibuy: ``multibuy``
-  means "take N, pay M units" (discount known from the text alone) and ``bundle`` means "N units
-  for a stated total" (needs ``R``).
+* ``bundle`` -- "pack x 3 a S/ 10", "3 x S/ 10", "2 x S/ 9.90", "lleva 3 por S/ 10", "combo
+  x 2 a S/ 15", "S/ 25 x 2 unidades" ("c/u" or "cada uno" after the price makes it a unit
+  price): ``N`` units for ``B`` soles: ``1 - B / (N R)``; ``min_units = N``. "2 x S/ 9.90" is
+  a bundle, not a multibuy: ``multibuy`` means "take N, pay for M" (discount known from the
+  text alone), ``bundle`` means "N units for a stated total" (needs ``R``).
 * ``card_price`` with a stated price -- "Precio Oh! S/ 8.90", "S/ 8.90 con tarjeta Oh!",
   "CMR S/ 8.90": ``1 - p / R``.
 * ``amount_off`` from two stated prices -- "antes S/ 12.90 ahora S/ 9.90", "de S/ 12.90 a
   S/ 9.90", "S/ 9.90 (antes S/ 12.90)": ``1 - after / before`` (no regular price needed).
-* ``percent_off`` -- "25% dscto.", "-30%", "ahorra 20%", "20% de descuento", "hasta 50%"
-  (``up_to``), "25% dscto. llevando 2" (``min_units = 2``): ``P``. Percentages about something
-  else ("50% más", "0% interés") are ignored.
+* ``percent_off`` -- "25% dscto.", "-30%", "ahorra 20%", "20% off", "mitad de precio",
+  "hasta 50%" (``up_to``), "25% dscto. llevando 2" (``min_units = 2``): ``P``. Percentages
+  about something else ("50% más", "0% interés", "3% grasa") are ignored.
 * ``amount_off`` -- "S/ 2 de descuento", "ahorra S/ 2", "dscto. S/ 2", "-S/ 2": ``A / R``.
 * ``amount_off`` from an offer price -- "ahora S/ 9.90", "oferta S/ 9.90", "a solo S/ 9.90",
-  "precio con dscto. S/ 9.90": ``1 - p / R``.
+  "llévalo a S/ 9.90", "precio especial S/ 9.90", "precio con dscto. S/ 9.90": ``1 - p / R``.
 * ``card_price`` without a price -- "Precio exclusivo CMR", "con Cencosud", "con tarjeta":
   discount ``None``.
 
@@ -48,11 +49,11 @@ Modifiers combine with any family: ``card_name`` (Oh!, CMR, Cencosud, Bonus, Fal
 banks) and ``card_required``; ``until_stock_lasts`` ("hasta agotar stock", "hasta agotar
 existencias", "mientras duren las existencias", "stock limitado"); validity dates ("del 1 al 15
 de julio", "del 1 de julio al 15 de agosto", "válido del 01/07 al 15/07", "hasta el 31 de
-diciembre", "hasta el 31/12/2026", "desde el 1 de julio"). A year written in the text is kept.
-A date without a year takes the year (previous, same or next of the reference date's) that puts
-it nearest the reference date, so within six months of it; a range end before its start moves
-to the next year. The reference date is the ``reference_date`` argument, or today in
-America/Lima when it is ``None``.
+diciembre", "hasta el 31/12/2026", "desde el 1 de julio"). A year written in the text is kept
+("26" reads 2026). A date without a year takes the year of the reference date: the
+``reference_date`` argument, or today in America/Lima when it is ``None``. A range that crosses
+New Year ("del 28 de diciembre al 3 de enero") is placed on the pair of years that contains the
+reference date or lies nearest to it. Impossible dates ("31 de febrero") give ``None``.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
 from itertools import repeat
@@ -178,6 +179,10 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 _RAW_NUMBER = r"(?P<num>[0-9](?:[0-9.,]*[0-9])?)"
 _ORDINAL_SUFFIX = r"(?:era|ero|er|ro|ra|do|da|to|ta|vo|va|no|na|mo|ma|o|a|°)(?![a-z0-9])"
+_MIN_SPEND = (  # "por compras mayores a S/ 100": a condition, not a price of the product
+    r"\b(?P<lead>(?:compras?|consumos?|pedidos?)\s+(?:(?:mayores|superiores)\s+(?:a|de)|"
+    r"minimas?(?:\s+de)?|desde|de\s+mas\s+de|a\s+partir\s+de|sobre|de)\s*:?\s*)s/ "
+)
 _ORDINAL_WORDS = {"segund": "#2", "tercer": "#3", "cuart": "#4", "quint": "#5"}
 
 
@@ -209,8 +214,9 @@ _NORMALISATION: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str
     (_rx(r"[#¡¿\"*\u201c\u201d\u00ab\u00bb]"), " "),
     (_rx(r"[\u2010-\u2015\u2212]"), "-"),
     (_rx(rf"\bs\s*/\s*\.?\s*{_RAW_NUMBER}"), _canonical_price),
-    (_rx(rf"(?<![0-9.,]){_RAW_NUMBER}\s*(?:nuevos\s+)?soles?\b"), _canonical_price),
+    (_rx(rf"(?<![0-9.,])(?<!s/ ){_RAW_NUMBER}\s*(?:nuevos\s+)?soles?\b"), _canonical_price),
     (_rx(r"(?<![0-9])([0-9]{1,3}),([0-9]{1,2})\s*%"), r"\1.\2%"),
+    (_rx(_MIN_SPEND), r"\g<lead>min/ "),
     (_rx(r"\b(?:descuentos?|desctos?|dsctos?|dctos?|dscts?|dstos?|dtos?|desc)\b\.?"), "dscto"),
     (_rx(rf"\b([2-9]){_ORDINAL_SUFFIX}"), r" #\1 "),
     (_rx(rf"\b1{_ORDINAL_SUFFIX}"), "1"),
@@ -245,10 +251,16 @@ _UNITS_WORD = (
 )
 _SIZE_UNIT = r"(?:ml|l|lt|lts|litros?|cl|cc|g|gr|grs|gramos?|kg|kgs|kilos?|oz|m|cm|mm|mts?)\b"
 _EACH = r"(?P<each>\s*(?:c\s*/\s*u|cada\s+un[oa]|c\.\s*u\.?)(?![a-z]))?"
-_CARD_NAME = r"(?:oh\s*!|oh\b|cmr|cencosud|bonus|falabella|ripley|interbank|bbva|bcp|scotiabank|visa|mastercard|diners)"
+_CARD_NAME = (
+    r"(?:oh\s*!|oh\b|cmr|cencosud|bonus|falabella|ripley|interbank|bbva|bcp|scotiabank|visa|"
+    r"mastercard|diners)"
+)
 _CARD_REF = rf"(?:(?:tarjeta|tarj\.?)\s+{_CARD_NAME}|{_CARD_NAME}|tarjeta\b)"
 _BEFORE = r"(?:antes|precio\s+(?:regular|normal|de\s+lista|anterior)|regular|normal|reg\b\.?)"
-_AFTER = r"(?:ahora|hoy|oferta|a|por|precio\s+(?:oferta|promo(?:cion)?|final|especial|online)|promo(?:cion)?)"
+_AFTER = (
+    r"(?:ahora|hoy|oferta|a|por|precio\s+(?:oferta|promo(?:cion)?|final|especial|online)|"
+    r"promo(?:cion)?)"
+)
 
 _NTH_PERCENT = (
     _rx(rf"#(?P<nth>[2-9]){_UNIT_WORD}\s*(?:(?:al|a|con|en|de|-|:)\s*)*{_PCT}\s*%"),
@@ -275,17 +287,23 @@ _MULTIBUY = (
     ),
     _rx(
         rf"\b(?:compra|paga)(?:s)?\s+(?P<pay>{_COUNT}){_UNITS_WORD}{_GAP}(?:y\s+)?"
-        rf"(?:lleva(?:te|s)?|recibe|recibes|obten|obtienes)\s+(?P<take>{_COUNT})(?![0-9]|[.,][0-9])"
+        rf"(?:lleva(?:te|s)?|recibe|recibes|obten|obtienes)\s+(?P<take>{_COUNT})"
+        r"(?![0-9]|[.,][0-9])"
     ),
 )
 _BUNDLE = (
     _rx(
-        rf"\b(?:pack|paquete|combo|promo|six\s*pack)\s*(?:x|de|por)?\s*(?P<units>{_COUNT})"
-        rf"{_UNITS_WORD}\s*(?:a|por|x|en|=|:)?\s*(?:solo\s+)?s/ {_num('price')}{_EACH}"
+        rf"(?:\b(?:pack|paquete|combo|promo|six\s*pack)\s*(?:x|de|por)?|\bx)\s*"
+        rf"(?P<units>{_COUNT}){_UNITS_WORD}\s*(?:a|por|x|en|=|:)?\s*(?:solo\s+)?"
+        rf"s/ {_num('price')}{_EACH}"
     ),
     _rx(
         rf"{_NOT_AFTER_NUMBER}(?P<units>{_COUNT}){_UNITS_WORD}\s*(?:x|por|a|en)\s*"
         rf"(?:solo\s+)?s/ {_num('price')}{_EACH}"
+    ),
+    _rx(
+        rf"s/ {_num('price')}{_EACH}\s*(?:x|por|el|la|los|las)\s*(?P<units>{_COUNT}){_UNITS_WORD}"
+        rf"(?![0-9]|[.,][0-9]|\s*%|\s*{_SIZE_UNIT})"
     ),
 )
 _CARD_PRICE = (
@@ -301,8 +319,10 @@ _PRICE_CHANGE = (
 )
 _PERCENT = _rx(
     rf"(?<![0-9.]){_PCT}\s*%(?!\s*(?:de\s+)?"
-    r"(?:mas|extra|interes|intereses|tea|tcea|gratis|contenido|adicional\s+de\s+contenido)\b)"
+    r"(?:mas|extra|interes|intereses|tea|tcea|gratis|contenido|adicional\s+de\s+contenido|"
+    r"grasa|alcohol|cacao|vol)\b)"
 )
+_HALF_PRICE = _rx(r"\bmitad\s+del?\s+precio\b")
 _MIN_UNITS = _rx(
     rf"\b(?:llevando|comprando|(?:por|en)\s+la\s+compra\s+de|al\s+(?:llevar|comprar)|"
     rf"a\s+partir\s+de)\s+(?P<units>{_COUNT})(?![0-9/.,%])"
@@ -317,7 +337,8 @@ _AMOUNT = (
 )
 _OFFER_PRICE = (
     _rx(
-        r"\b(?:ahora|hoy|oferta|a\s+solo|solo|promo(?:cion)?|con\s+dscto|precio\s+(?:oferta|"
+        r"\b(?:ahora|hoy|oferta|a\s+solo|solo|promo(?:cion)?|con\s+dscto|llevalos?|llevalas?|"
+        r"super\s+precio|precio\s+(?:oferta|"
         r"promo(?:cion)?|especial|final|online|con\s+dscto|rebajado))\s*:?\s*"
         rf"(?:(?:a|solo|por)\s+)*s/ {_num('price')}"
     ),
@@ -487,7 +508,8 @@ def _match_price_change(text: str) -> _Deal | None:
 
 def _match_percent(text: str) -> _Deal | None:
     def build(match: re.Match[str]) -> _Deal | None:
-        percent = _valid_percent(match["pct"])
+        written = match.groupdict().get("pct")
+        percent = 50.0 if written is None else _valid_percent(written)  # or "mitad de precio"
         if percent is None:
             return None
         qualifier = _MIN_UNITS.search(text)
@@ -500,7 +522,7 @@ def _match_percent(text: str) -> _Deal | None:
             up_to=_UP_TO.search(text, 0, match.start()) is not None,
         )
 
-    return _scan((_PERCENT,), text, build)
+    return _scan((_PERCENT, _HALF_PRICE), text, build)
 
 
 def _match_amount(text: str) -> _Deal | None:
@@ -547,74 +569,81 @@ def _find_card_name(text: str) -> str | None:
     return None
 
 
-def _make_date(day: str, month: int, year: str | None, *, reference: date) -> date | None:
-    """A calendar date; without a year, the one of three candidate years nearest ``reference``."""
+def _make_date(day: str, month: int, year: str | None, *, default_year: int) -> date | None:
+    """A calendar date (``None`` when impossible, e.g. 31 February); 2-digit years are 20xx."""
+    if year is not None:
+        default_year = int(year) if len(year) == 4 else 2000 + int(year)
     try:
-        if year is not None:
-            return date(int(year) if len(year) == 4 else 2000 + int(year), month, int(day))
-        candidates = []
-        for candidate_year in (reference.year - 1, reference.year, reference.year + 1):
-            try:
-                candidates.append(date(candidate_year, month, int(day)))
-            except ValueError:  # 29 February outside a leap year
-                continue
-        return min(candidates, key=lambda value: abs((value - reference).days), default=None)
+        return date(default_year, month, int(day))
     except ValueError:
         return None
 
 
-def _date_from_words(match: re.Match[str], suffix: str, *, reference: date) -> date | None:
-    month = match[f"m{suffix}"] or match["m2"]
-    year = match[f"y{suffix}"] or (match["y2"] if "y2" in match.re.groupindex else None)
-    return _make_date(match[f"d{suffix}"], _MONTHS[month.rstrip(".")], year, reference=reference)
+def _date_from_words(match: re.Match[str], suffix: str, *, default_year: int) -> date | None:
+    month = match[f"m{suffix}"] or match["m2"]  # "del 1 al 15 de julio": one month for both
+    year = match[f"y{suffix}"] or match["y2"]
+    month_number = _MONTHS[month.rstrip(".")]
+    return _make_date(match[f"d{suffix}"], month_number, year, default_year=default_year)
 
 
-def _date_from_numbers(text: str, *, reference: date) -> date | None:
+def _date_from_numbers(text: str, *, default_year: int) -> date | None:
     day, month, *year = text.split("/")
     if not 1 <= int(month) <= 12:
         return None
-    return _make_date(day, int(month), year[0] if year else None, reference=reference)
+    return _make_date(day, int(month), year[0] if year else None, default_year=default_year)
 
 
-def _single_date(match: re.Match[str], *, reference: date) -> date | None:
+def _single_date(match: re.Match[str], *, default_year: int) -> date | None:
     if match["dm"]:
-        return _date_from_numbers(match["dm"], reference=reference)
-    year = match["y"]
-    return _make_date(match["d"], _MONTHS[match["m"].rstrip(".")], year, reference=reference)
+        return _date_from_numbers(match["dm"], default_year=default_year)
+    month_number = _MONTHS[match["m"].rstrip(".")]
+    return _make_date(match["d"], month_number, match["y"], default_year=default_year)
 
 
 def _extract_dates(text: str, *, reference: date) -> tuple[date | None, date | None]:
-    """``(valid_from, valid_to)`` from the first date range, end date or start date found."""
+    """``(valid_from, valid_to)`` from the first date range, else an end date and a start date."""
+    year = reference.year
     if match := _DATE_RANGE_WORDS.search(text):
-        start = _date_from_words(match, "1", reference=reference)
-        end = _date_from_words(match, "2", reference=reference)
-        explicit_year = match["y1"] is not None or match["y2"] is not None
+        start = _date_from_words(match, "1", default_year=year)
+        end = _date_from_words(match, "2", default_year=year)
+        years = (match["y1"] is not None, match["y2"] is not None)
     elif match := _DATE_RANGE_NUMERIC.search(text):
-        start = _date_from_numbers(match["a"], reference=reference)
-        end = _date_from_numbers(match["b"], reference=reference)
-        explicit_year = match["a"].count("/") == 2 or match["b"].count("/") == 2
+        start = _date_from_numbers(match["a"], default_year=year)
+        end = _date_from_numbers(match["b"], default_year=year)
+        years = (match["a"].count("/") == 2, match["b"].count("/") == 2)
     else:
-        until = _DATE_UNTIL.search(text)
-        since = _DATE_FROM.search(text)
+        since, until = _DATE_FROM.search(text), _DATE_UNTIL.search(text)
         return (
-            _single_date(since, reference=reference) if since else None,
-            _single_date(until, reference=reference) if until else None,
+            _single_date(since, default_year=year) if since else None,
+            _single_date(until, default_year=year) if until else None,
         )
-    if start is not None and end is not None and not explicit_year:
-        end = _first_on_or_after(end, start)
-    return start, end
+    return _place_range(start, end, reference=reference, years_written=years)
 
 
-def _first_on_or_after(value: date, start: date) -> date:
-    """``value`` moved by whole years so that it falls within the year that begins at ``start``."""
-    for year in (start.year, start.year + 1):
-        try:
-            candidate = value.replace(year=year)
-        except ValueError:
-            continue
-        if candidate >= start:
-            return candidate
-    return value
+def _place_range(
+    start: date | None, end: date | None, *, reference: date, years_written: tuple[bool, bool]
+) -> tuple[date | None, date | None]:
+    """Fix the years of a range that crosses New Year ("del 28 de diciembre al 3 de enero")."""
+    if start is None or end is None or end >= start or years_written[0]:
+        return start, end
+    if years_written[1]:
+        return _add_years(start, -1), end
+    earlier = (_add_years(start, -1), end)
+    later = (start, _add_years(end, 1))
+    return min(earlier, later, key=lambda span: _days_outside(reference, span))
+
+
+def _add_years(value: date, years: int) -> date:
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:  # 29 February
+        return value.replace(year=value.year + years, day=28)
+
+
+def _days_outside(reference: date, span: tuple[date, date]) -> int:
+    if span[0] <= reference <= span[1]:
+        return 0
+    return min(abs((reference - span[0]).days), abs((reference - span[1]).days))
 
 
 # --- Assembly -----------------------------------------------------------------------------------
@@ -744,13 +773,3 @@ def parse_promos(
         _parse(text if isinstance(text, str) else "", _clean_price(price), today)
         for text, price in zip(texts, prices, strict=False)
     ]
-
-
-def _cache_info() -> str:
-    """Hit and miss counts of the parse cache (for benchmarks and debugging)."""
-    return str(_parse_cached.cache_info())
-
-
-# A regular price of a day before the reference date is never needed: keep ``timedelta`` for
-# callers that compute reference dates from observation timestamps.
-_ONE_DAY = timedelta(days=1)
