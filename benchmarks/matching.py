@@ -39,35 +39,105 @@ from pulso.pricing.matching import (  # noqa: E402
 
 # product type -> (container word, unit, sizes, variants, flavour-capable)
 TYPES: dict[str, tuple[str, str, tuple[float, ...], tuple[str, ...]]] = {
-    "Gaseosa": ("Botella", "ml", (500, 1000, 1500, 2250, 3000, 355), ("", "Zero", "Sin Azúcar", "Light")),
+    "Gaseosa": (
+        "Botella",
+        "ml",
+        (500, 1000, 1500, 2250, 3000, 355),
+        ("", "Zero", "Sin Azúcar", "Light"),
+    ),
     "Agua de Mesa": ("Botella", "ml", (625, 1000, 2500, 7000, 20000), ("Sin Gas", "Con Gas")),
     "Cerveza": ("Lata", "ml", (355, 473, 620, 310, 1000), ("", "Negra", "Trigo", "Light", "Zero")),
-    "Leche Evaporada": ("Lata", "g", (400, 170, 390), ("Entera", "Light", "Sin Lactosa", "Descremada")),
-    "Leche UHT": ("Caja", "ml", (1000, 946, 500), ("Entera", "Descremada", "Semidescremada", "Sin Lactosa")),
-    "Yogurt": ("Botella", "g", (1000, 500, 180, 1800), ("Fresa", "Vainilla", "Durazno", "Lúcuma", "Natural", "Light Fresa", "Griego")),
+    "Leche Evaporada": (
+        "Lata",
+        "g",
+        (400, 170, 390),
+        ("Entera", "Light", "Sin Lactosa", "Descremada"),
+    ),
+    "Leche UHT": (
+        "Caja",
+        "ml",
+        (1000, 946, 500),
+        ("Entera", "Descremada", "Semidescremada", "Sin Lactosa"),
+    ),
+    "Yogurt": (
+        "Botella",
+        "g",
+        (1000, 500, 180, 1800),
+        ("Fresa", "Vainilla", "Durazno", "Lúcuma", "Natural", "Light Fresa", "Griego"),
+    ),
     "Arroz": ("Bolsa", "g", (750, 1000, 5000, 2000), ("Extra", "Superior", "Integral", "Añejo")),
     "Aceite Vegetal": ("Botella", "ml", (900, 1000, 200, 5000), ("", "Premium", "Light")),
     "Fideos Spaghetti": ("Bolsa", "g", (500, 1000, 250), ("", "Integral")),
-    "Galletas": ("Paquete", "g", (34, 43, 100, 200, 500), ("Chocolate", "Vainilla", "Fresa", "Coco", "Soda", "Integral")),
+    "Galletas": (
+        "Paquete",
+        "g",
+        (34, 43, 100, 200, 500),
+        ("Chocolate", "Vainilla", "Fresa", "Coco", "Soda", "Integral"),
+    ),
     "Atún en Trozos": ("Lata", "g", (170, 140, 80), ("en Aceite", "en Agua", "Light", "Picante")),
-    "Detergente en Polvo": ("Bolsa", "g", (350, 800, 2600, 4500), ("Original", "Floral", "Limón", "Bebé")),
-    "Café Instantáneo": ("Frasco", "g", (50, 100, 200, 180), ("Clásico", "Premium", "Descafeinado", "Gold")),
+    "Detergente en Polvo": (
+        "Bolsa",
+        "g",
+        (350, 800, 2600, 4500),
+        ("Original", "Floral", "Limón", "Bebé"),
+    ),
+    "Café Instantáneo": (
+        "Frasco",
+        "g",
+        (50, 100, 200, 180),
+        ("Clásico", "Premium", "Descafeinado", "Gold"),
+    ),
     "Mantequilla": ("Pote", "g", (100, 200, 400), ("Con Sal", "Sin Sal", "Light")),
     "Queso Fresco": ("Paquete", "g", (250, 500, 1000), ("", "Light", "Sin Lactosa")),
     "Azúcar Rubia": ("Bolsa", "g", (1000, 2000, 5000), ("", "Premium")),
-    "Papel Higiénico": ("Paquete", "un", (4, 12, 24, 40), ("Doble Hoja", "Triple Hoja", "Premium")),
-    "Pañales": ("Paquete", "un", (40, 52, 70, 90), ("Talla M", "Talla G", "Talla XG", "Talla XXG")),
+    "Papel Higiénico": (
+        "Paquete",
+        "un",
+        (4, 12, 24, 40),
+        ("Doble Hoja", "Triple Hoja", "Premium"),
+    ),
+    "Pañales": (
+        "Paquete",
+        "un",
+        (40, 52, 70, 90),
+        ("Talla M", "Talla G", "Talla XG", "Talla XXG"),
+    ),
     "Mayonesa": ("Doypack", "g", (95, 190, 400, 950), ("", "Light", "Picante")),
     "Chocolate en Barra": ("Paquete", "g", (30, 90, 150), ("Bitter", "Con Leche", "Almendras")),
-    "Jugo de Fruta": ("Caja", "ml", (1000, 200, 1500), ("Naranja", "Durazno", "Manzana", "Piña", "Mango")),
+    "Jugo de Fruta": (
+        "Caja",
+        "ml",
+        (1000, 200, 1500),
+        ("Naranja", "Durazno", "Manzana", "Piña", "Mango"),
+    ),
     "Avena": ("Bolsa", "g", (400, 900, 150), ("", "Con Canela", "Integral")),
     "Huevos Pardos": ("Bandeja", "un", (6, 12, 15, 30), ("", "Orgánicos")),
     "Shampoo": ("Frasco", "ml", (375, 750, 200), ("Anticaspa", "Hidratación", "Rizos", "Kids")),
 }
 BRANDS: dict[str, tuple[str, ...]] = {
-    "Gaseosa": ("Inca Kola", "Coca-Cola", "Pepsi", "Guaraná Backus", "Kola Real", "Fanta", "Sprite", "Seven Up", "Concordia", "Oro"),
+    "Gaseosa": (
+        "Inca Kola",
+        "Coca-Cola",
+        "Pepsi",
+        "Guaraná Backus",
+        "Kola Real",
+        "Fanta",
+        "Sprite",
+        "Seven Up",
+        "Concordia",
+        "Oro",
+    ),
     "Agua de Mesa": ("San Luis", "Cielo", "San Mateo", "Socosani", "Vida", "Loa"),
-    "Cerveza": ("Pilsen Callao", "Cusqueña", "Cristal", "Arequipeña", "Corona", "Heineken", "Stella Artois", "Tres Cruces"),
+    "Cerveza": (
+        "Pilsen Callao",
+        "Cusqueña",
+        "Cristal",
+        "Arequipeña",
+        "Corona",
+        "Heineken",
+        "Stella Artois",
+        "Tres Cruces",
+    ),
     "Leche Evaporada": ("Gloria", "Laive", "Pura Vida", "Ideal", "Bella Holandesa", "Nestlé"),
     "Leche UHT": ("Gloria", "Laive", "Pura Vida", "Bells", "Vigor"),
     "Yogurt": ("Gloria", "Laive", "Battimix", "Yoleit", "Bells", "Danlac"),
@@ -135,9 +205,18 @@ def write_size(product: Product, rng: np.random.Generator, *, shop: bool) -> str
     """A size as a shop writes it (several spellings of the same quantity)."""
     q, unit = product.quantity, product.unit
     if unit == "un":
-        forms = [f"x {q:g} un", f"{q:g} unid", f"x{q:g}", f"paquete {q:g}un"] if shop else [f"{q:g} un"]
+        forms = (
+            [f"x {q:g} un", f"{q:g} unid", f"x{q:g}", f"paquete {q:g}un"]
+            if shop
+            else [f"{q:g} un"]
+        )
     elif q >= 1000 and unit == "ml":
-        forms = [f"{q / 1000:g}L", f"{q / 1000:g} lt".replace(".", ","), f"{q:g} ml", f"{q / 1000:g} litros"]
+        forms = [
+            f"{q / 1000:g}L",
+            f"{q / 1000:g} lt".replace(".", ","),
+            f"{q:g} ml",
+            f"{q / 1000:g} litros",
+        ]
     elif q >= 1000:
         forms = [f"{q / 1000:g}kg", f"{q / 1000:g} kilos".replace(".", ","), f"{q:g} g"]
     else:
@@ -154,7 +233,12 @@ def write_size(product: Product, rng: np.random.Generator, *, shop: bool) -> str
 
 def write_catalog_name(product: Product) -> str:
     """Our own catalogue's tidy writing."""
-    parts = [product.kind, product.brand, product.variant, write_size(product, np.random.default_rng(0), shop=False)]
+    parts = [
+        product.kind,
+        product.brand,
+        product.variant,
+        write_size(product, np.random.default_rng(0), shop=False),
+    ]
     return " ".join(part for part in parts if part)
 
 
@@ -223,7 +307,9 @@ def build_listings(
         {
             "id": [f"EXT{index:06d}" for index in range(len(order))],
             "name": [write_shop_name(shop_products[i], rng) for i in order],
-            "brand": [shop_products[i].brand.upper() if rng.random() < 0.5 else None for i in order],
+            "brand": [
+                shop_products[i].brand.upper() if rng.random() < 0.5 else None for i in order
+            ],
         }
     )
     source = [sources[i] for i in order]
@@ -260,9 +346,13 @@ def main() -> None:
     if args.synth:
         raise SystemExit("--synth: see benchmarks/matching_synth.py")
     left, right, truth, hard = build_listings(args.products, seed=args.seed)
-    train_left, train_right, train_truth, _ = build_listings(args.train_products, seed=args.seed + 1)
+    train_left, train_right, train_truth, _ = build_listings(
+        args.train_products, seed=args.seed + 1
+    )
     classifier = train_match_classifier(train_truth, train_left, train_right, seed=args.seed)
-    print(f"left {len(left):,} rows, right {len(right):,} rows, true pairs {len(truth):,}, hard negatives {len(hard):,}")
+    print(
+        f"left {len(left):,} rows, right {len(right):,} rows, true pairs {len(truth):,}, hard negatives {len(hard):,}"
+    )
     for label, model in (("rules", None), ("model", classifier)):
         start = time.perf_counter()
         matches = match_listings(left, right, classifier=model)
@@ -275,7 +365,9 @@ def main() -> None:
             f"F1 {quality['f1']:.4f}, hard negatives matched {wrong_hard}"
         )
     baseline = naive_seconds(left, right)
-    print(f"naive cdist over the cross product: {baseline:.1f} s (extrapolated); speed-up {baseline / seconds:.1f}x")
+    print(
+        f"naive cdist over the cross product: {baseline:.1f} s (extrapolated); speed-up {baseline / seconds:.1f}x"
+    )
 
 
 if __name__ == "__main__":

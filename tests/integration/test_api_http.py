@@ -41,7 +41,8 @@ def server(engine) -> Iterator[str]:
 
 def test_health_and_openapi(server):
     health = httpx.get(f"{server}/health").json()
-    assert health["status"] == "ok" and health["database"] == "ok"
+    assert health["status"] == "ok"
+    assert health["database"] == "ok"
     assert health["schema_revision"] == "0001"
     spec = httpx.get(f"{server}/openapi.json").json()
     assert {"/health", "/api/v1/sources", "/api/v1/ingest-runs", "/api/v1/quarantine"} <= set(
@@ -58,19 +59,22 @@ def test_quarantine_shows_the_three_reasons_of_a_run(server, engine, tmp_path, i
     runs = httpx.get(f"{server}/api/v1/ingest-runs").json()
     sources = httpx.get(f"{server}/api/v1/sources").json()
 
-    assert page["total"] == 3 and len(page["items"]) == 3
+    assert page["total"] == 3
+    assert len(page["items"]) == 3
     assert [item["column"] for item in page["items"]] == [
         "observed_at",
         "regular_price",
         "offer_price",
     ]
     assert page["items"][2]["reason"] == "offer_price above regular_price"
-    assert runs["items"][0]["accepted"] == 97 and runs["items"][0]["quarantined"] == 3
+    assert runs["items"][0]["accepted"] == 97
+    assert runs["items"][0]["quarantined"] == 3
     assert sources["items"][0]["name"] == "tottus-export"
     paged = httpx.get(
         f"{server}/api/v1/quarantine", params={"run_id": run.run_id, "page": 2, "page_size": 2}
     ).json()
-    assert paged["total"] == 3 and len(paged["items"]) == 1
+    assert paged["total"] == 3
+    assert len(paged["items"]) == 1
 
 
 def test_errors_are_problem_json(server):
@@ -79,4 +83,5 @@ def test_errors_are_problem_json(server):
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
     assert missing.json()["detail"] == "ingest run 999 does not exist"
-    assert bad_page.status_code == 422 and "page" in bad_page.json()["detail"]
+    assert bad_page.status_code == 422
+    assert "page" in bad_page.json()["detail"]

@@ -43,18 +43,18 @@ def test_ingest_json_twice_then_bad_file(tmp_path):
         "duplicates": 0,
         "run_id": 0,
     }
-    assert (
-        json.loads(second.stdout)["accepted"] == 0
-        and json.loads(second.stdout)["duplicates"] == 97
-    )
-    assert failed.returncode == 1 and failed.stdout == ""
+    assert json.loads(second.stdout)["accepted"] == 0
+    assert json.loads(second.stdout)["duplicates"] == 97
+    assert failed.returncode == 1
+    assert failed.stdout == ""
     error_lines = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
     assert len(error_lines) == 1
     assert (
         "broken.csv: missing required column(s) for prices: external_id, observed_at, regular_price"
         in error_lines[0]
     )
-    assert unknown.returncode == 1 and "unknown import kind 'recipes'" in unknown.stderr
+    assert unknown.returncode == 1
+    assert "unknown import kind 'recipes'" in unknown.stderr
 
 
 def test_default_database_is_pulso_db_in_the_working_directory(tmp_path):

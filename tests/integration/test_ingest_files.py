@@ -120,11 +120,9 @@ def test_prices_keep_regular_offer_and_card_apart(engine, tmp_path, ingest_optio
         observation.offer_price_pen,
         observation.card_price_pen,
     ) == (7.5, 6.9, 6.5)
-    assert (
-        observation.card_name == "CMR"
-        and observation.in_stock is True
-        and observation.stock_level == 12
-    )
+    assert observation.card_name == "CMR"
+    assert observation.in_stock is True
+    assert observation.stock_level == 12
     assert observation.promo_text == "2x1"
     # 10:30 in Lima (UTC-5) is 15:30 UTC.
     assert observation.observed_at.isoformat() == "2026-07-28T15:30:00+00:00"
@@ -143,7 +141,8 @@ def test_missing_required_columns_fail_with_one_clear_error_and_a_failed_run(
         ingest_file(engine, "prices", path, options=ingest_options)
     with Session(engine) as session:
         run = session.scalars(select(IngestRun)).one()
-    assert run.status == "failed" and "external_id" in (run.error or "")
+    assert run.status == "failed"
+    assert "external_id" in (run.error or "")
     assert _count(engine, PriceObservation) == 0
 
 
@@ -277,15 +276,20 @@ def test_restaurant_kinds_load_and_pseudonymise_diners(engine, tmp_path, ingest_
     assert [(r.accepted, r.quarantined) for r in results] == [(2, 0), (3, 2), (1, 1)]
     assert _count(engine, Restaurant) == 1
     assert _count(engine, Dish) == 3  # the order for Leche de tigre added the dish
-    assert _count(engine, RestaurantOrder) == 2 and _count(engine, OrderLine) == 3
+    assert _count(engine, RestaurantOrder) == 2
+    assert _count(engine, OrderLine) == 3
     with Session(engine) as session:
         diner = session.scalars(select(Diner)).one()
         review = session.scalars(select(Feedback)).one()
         dish = session.scalars(select(Dish).where(Dish.name == "Ceviche clásico")).one()
         quarantined = list_quarantine(session, run_id=results[1].run_id).items
-    assert "@" not in diner.diner_key and len(diner.diner_key) == 64
-    assert review.diner_id == diner.id and review.dish_id == dish.id and review.rating == 4
-    assert dish.ingredients == ["pescado", "limón", "ají limo"] and dish.tags == [
+    assert "@" not in diner.diner_key
+    assert len(diner.diner_key) == 64
+    assert review.diner_id == diner.id
+    assert review.dish_id == dish.id
+    assert review.rating == 4
+    assert dish.ingredients == ["pescado", "limón", "ají limo"]
+    assert dish.tags == [
         "marino",
         "picante",
     ]
@@ -392,9 +396,12 @@ def test_every_other_kind_loads_and_is_idempotent(engine, tmp_path, ingest_optio
         answer = session.scalars(select(SurveyResponse)).one()
         reason = list_quarantine(session, run_id=first["sales"].run_id).items[0].reason
     assert (product.size_value, product.size_unit) == (400.0, "g")
-    assert shopper.spend_pen == 420.5 and str(shopper.month) == "2026-07-01"
-    assert promo.raw_text == "3x2 en gaseosas" and str(promo.ends_on) == "2026-07-15"
-    assert answer.score == 5 and len(answer.respondent_key) == 64
+    assert shopper.spend_pen == 420.5
+    assert str(shopper.month) == "2026-07-01"
+    assert promo.raw_text == "3x2 en gaseosas"
+    assert str(promo.ends_on) == "2026-07-15"
+    assert answer.score == 5
+    assert len(answer.respondent_key) == 64
     assert reason == "sku 'NOPE' is not in the catalog"
     assert _count(engine, OwnPrice) == 1
 

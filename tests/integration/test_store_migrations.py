@@ -25,5 +25,5 @@ def test_upgrade_is_idempotent_and_indexes_exist(engine):
     }
     assert ("listing_id", "observed_at") in unique
     indexed = {tuple(i["column_names"]) for i in inspector.get_indexes("price_observation")}
-    assert ("observed_at",) in indexed
+    assert ("run_id",) in indexed
     assert set(Base.metadata.tables) <= set(inspector.get_table_names())

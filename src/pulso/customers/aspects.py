@@ -4,17 +4,24 @@ Each clause of the lexicon reading (:func:`pulso.customers.lexicon.score_text`) 
 for the aspect cues in ``lexicons/aspects.tsv`` (Spanish and English). A clause that names
 aspects gives each of them the clause's label, with the clause as written as evidence
 (``"rico pero caro"`` -> food positive from ``Rico``, price negative from ``pero caro``).
+A clause without any opinion term (``esperamos 40 minutos``) states a fact, not an opinion,
+and yields no aspect of its own; neutral opinions (``la comida normal``) yield neutral
+aspects. When such a clause is followed by one with opinions but no aspect cue (``La
+atención, pésima``), the aspects it names take that opinion and the evidence spans both.
 
 When one clause names several aspects *and* holds opinions of both signs (``comida rica
 servicio pésimo``), each opinion goes to the nearest aspect cue; on a tie, Spanish sends it to
 the cue before it (``comida rica``) unless it is a usual pre-noun adjective (``buena``,
-``pésima``...), and English to the cue after it (``great food``). An aspect that gets no
-opinion this way keeps the clause's label.
+``pésima``...), and English to the cue after it (``great food``). An opinion word that is a
+cue itself (``lento`` is a wait cue) counts for its own aspect, and for the nearest other
+one only when next to it (``slow service``). An aspect that gets no opinion this way keeps
+the clause's label.
 """
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -128,14 +135,26 @@ def extract_aspects(
 ) -> list[AspectSentiment]:
     """Aspect sentiments of every clause of a lexicon reading, in text order."""
     aspects: list[AspectSentiment] = []
+    composed = unicodedata.normalize("NFC", reading.text)
+    topic: tuple[ClauseScore, list[tuple[int, str]]] | None = None
     for clause in reading.clauses:
         mentions = find_aspect_mentions(clause.tokens, index=index)
-        if not mentions:
+        if not clause.hits:
+            topic = (clause, mentions) if mentions else None
             continue
-        raws = _aspect_raw_scores(clause, mentions, lang=reading.lang)
+        evidence = clause.clause.text
+        if mentions:
+            raws = _aspect_raw_scores(clause, mentions, lang=reading.lang)
+        elif topic is not None and clause.clause.marker is None:
+            # "La atención, pésima": the aspect named just before carries the opinion.
+            raws = dict.fromkeys((aspect for _, aspect in topic[1]), clause.raw)
+            evidence = composed[topic[0].clause.start : clause.clause.end]
+        else:
+            raws = {}
         for aspect, raw in raws.items():
             label = label_for_score(squash_score(raw), neutral_threshold=neutral_threshold)
-            aspects.append(AspectSentiment(aspect, label, clause.clause.text))
+            aspects.append(AspectSentiment(aspect, label, evidence))
+        topic = None
     return aspects
 
 
@@ -149,23 +168,33 @@ def _aspect_raw_scores(
         return dict.fromkeys(order, clause.raw)
     assigned: dict[str, list[float]] = {aspect: [] for aspect in order}
     for hit in clause.hits:
-        assigned[_nearest_aspect(hit, mentions, clause.tokens, lang=lang)].append(hit.weight)
+        for aspect in _hit_targets(hit, mentions, clause.tokens, lang=lang):
+            assigned[aspect].append(hit.weight)
     return {
         aspect: sum(weights) if weights else clause.raw for aspect, weights in assigned.items()
     }
 
 
-def _nearest_aspect(
+def _hit_targets(
     hit: OpinionHit, mentions: list[tuple[int, str]], tokens: tuple[str, ...], *, lang: str
-) -> str:
+) -> set[str]:
+    """Aspects an opinion speaks about: its own cue (``lento`` -> wait) and the nearest other.
+
+    An opinion that is itself a cue reaches another aspect only when next to it
+    (``slow service`` -> wait and service).
+    """
+    own = {aspect for position, aspect in mentions if hit.start <= position < hit.end}
+    others = [mention for mention in mentions if not hit.start <= mention[0] < hit.end]
+    if not others:
+        return own
     prefer_following = lang == "en" or tokens[hit.start] in _PRENOMINAL
 
     def distance(mention: tuple[int, str]) -> tuple[int, int]:
-        position = mention[0]
-        if hit.start <= position < hit.end:
-            return (0, 0)
-        gap = position - hit.end + 1 if position >= hit.end else hit.start - position
-        after = position >= hit.end
+        after = mention[0] >= hit.end
+        gap = mention[0] - hit.end + 1 if after else hit.start - mention[0]
         return (gap, 0 if after == prefer_following else 1)
 
-    return min(mentions, key=distance)[1]
+    nearest = min(others, key=distance)
+    if not own or distance(nearest)[0] <= 1:
+        own.add(nearest[1])
+    return own

@@ -203,11 +203,15 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return tags
 
 
+class _NotFittedError(ModelNotFittedError, NotFittedError):  # type: ignore[misc]
+    """Pulso's not-fitted error that scikit-learn tools also recognise as theirs."""
+
+
 def _require_fitted(model: SentimentClassifier) -> None:
     try:
         check_is_fitted(model, "pipeline_")
     except NotFittedError as exc:
-        raise ModelNotFittedError(
+        raise _NotFittedError(
             "SentimentClassifier is not fitted yet; call fit(texts, labels) first"
         ) from exc
 
@@ -224,7 +228,7 @@ def _check_labels(y: Any, *, n_texts: int) -> list[str]:
     return labels
 
 
-def labels_from_ratings(ratings: Iterable[float]) -> list[str]:
+def labels_from_ratings(ratings: Iterable[float | np.number[Any]]) -> list[str]:
     """Weak labels from 1-5 star ratings: 4-5 positive, 3 neutral, 1-2 negative.
 
     Half stars fall to the nearer side: above 3.5 positive, below 2.5 negative.

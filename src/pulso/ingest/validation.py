@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -211,13 +212,14 @@ def validate_frame(
     *,
     file: str,
     now: datetime,
-    first_row: int = 2,
+    row_numbers: npt.NDArray[np.int64] | None = None,
     timezone: str = "America/Lima",
     max_future_days: int = 1,
 ) -> ValidationResult:
     """Parse and check ``raw`` (strings, normalised headers) against ``spec``.
 
-    ``first_row`` is the file row number of ``raw``'s first row (2 for a CSV with a header).
+    ``row_numbers`` gives each row's number in the file (default: 2, 3, ... as in a CSV with a
+    header row).
     """
     check_columns(raw, spec, file=file)
     raw = raw.reset_index(drop=True)
@@ -234,13 +236,18 @@ def validate_frame(
         if field.required:
             problems.append(_describe(column, is_blank(column), f"{field.name} is required"))
     problems.extend(_schema_problems(typed, spec))
-    return _split(raw, typed, [p for p in problems if p is not None], first_row=first_row)
+    numbers = np.arange(2, len(raw) + 2) if row_numbers is None else np.asarray(row_numbers)
+    return _split(raw, typed, [p for p in problems if p is not None], row_numbers=numbers)
 
 
 def _split(
-    raw: pd.DataFrame, typed: pd.DataFrame, problems: list[_Problems], *, first_row: int
+    raw: pd.DataFrame,
+    typed: pd.DataFrame,
+    problems: list[_Problems],
+    *,
+    row_numbers: npt.NDArray[np.int64],
 ) -> ValidationResult:
-    typed[ROW_COLUMN] = raw.index.to_numpy() + first_row
+    typed[ROW_COLUMN] = row_numbers
     if not problems:
         return ValidationResult(typed, _empty_rejected(), len(raw))
     flat = pd.DataFrame(
@@ -255,7 +262,7 @@ def _split(
     bad_raw = raw.loc[bad_index]
     rejected = pd.DataFrame(
         {
-            "row_number": bad_index + first_row,
+            "row_number": row_numbers[bad_index],
             "column": grouped["column"].first().to_numpy(),
             "reason": grouped["reason"].agg("; ".join).to_numpy(),
             "reasons": [

@@ -31,9 +31,10 @@ size), hard negatives (the same brand with another size or variant) and a few ra
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, Self, TypeVar
 
@@ -83,11 +84,14 @@ FEATURE_NAMES = (
     "variant_jaccard",
     "category_agreement",
     "number_agreement",
+    "learned_variant_agreement",
 )
 _DEFAULT_TOP_K = 4
 _ALL_PAIRS_MAX = 25
 _UNKNOWN = 0.5
 _EAN_LENGTHS = range(8, 15)
+_NUMBER = re.compile(r"\d")
+_SAME_WORD_RATIO = 80.0
 
 Pairs = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
 Model = Literal["gbm", "logistic"]
@@ -102,6 +106,7 @@ class _Side:
     names: list[ParsedName]
     eans: list[str | None]
     categories: list[str | None]
+    variant_words: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.names)
@@ -110,9 +115,9 @@ class _Side:
 class MatchClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Probability that a candidate pair is the same product, from :data:`FEATURE_NAMES`.
 
-    ``model="gbm"`` is a histogram gradient boosting classifier constrained to be monotone
-    increasing in every feature (more alike never lowers the score); ``"logistic"`` is a
-    standardised logistic regression. Follows the scikit-learn estimator contract.
+    ``model="gbm"`` is a histogram gradient boosting classifier, by default (``monotonic``)
+    constrained to be monotone increasing in every feature (more alike never lowers the score); ``"logistic"`` is a
+    logistic regression (the features are already in [0, 1]). Follows the scikit-learn estimator contract.
     """
 
     def __init__(
@@ -121,11 +126,13 @@ class MatchClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         *,
         max_iter: int = 200,
         learning_rate: float = 0.1,
+        monotonic: bool = True,
         random_state: int | None = None,
     ) -> None:
         self.model = model
         self.max_iter = max_iter
         self.learning_rate = learning_rate
+        self.monotonic = monotonic
         self.random_state = random_state
 
     def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> Self:
@@ -136,7 +143,7 @@ class MatchClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             estimator: BaseEstimator = HistGradientBoostingClassifier(
                 max_iter=self.max_iter,
                 learning_rate=self.learning_rate,
-                monotonic_cst=[1] * X_checked.shape[1],
+                monotonic_cst=self._monotonic_constraints(X_checked, y_checked),
                 random_state=self.random_state,
             )
         elif self.model == "logistic":
@@ -145,7 +152,16 @@ class MatchClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             raise ValueError(f"model must be 'gbm' or 'logistic', got {self.model!r}")
         self.estimator_ = estimator.fit(X_checked, y_checked)
         self.classes_ = self.estimator_.classes_
+        self.n_iter_ = int(np.max(self.estimator_.n_iter_))
         return self
+
+    def _monotonic_constraints(
+        self, X: npt.NDArray[np.float64], y: npt.NDArray[np.generic]
+    ) -> list[int] | None:
+        # scikit-learn supports monotonic constraints for two classes only
+        if not self.monotonic or len(np.unique(y)) != 2:
+            return None
+        return [1] * X.shape[1]
 
     def predict_proba(self, X: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Return class probabilities, one column per class in ``classes_``."""
@@ -197,8 +213,7 @@ def match_listings(
     """
     if classifier is not None:
         _require_fitted(classifier)
-    lexicon = BrandLexicon([*brands, *_brand_values(left), *_brand_values(right)])
-    left_side, right_side = _prepare(left, lexicon), _prepare(right, lexicon)
+    left_side, right_side = _prepare_sides(left, right, brands=brands)
     ean_pairs = _ean_pairs(left_side, right_side)
     left_rest = np.setdiff1d(np.arange(len(left_side)), ean_pairs[0])
     right_rest = np.setdiff1d(np.arange(len(right_side)), ean_pairs[1])
@@ -231,8 +246,7 @@ def match_listings(
 
 def pair_features(left: pd.DataFrame, right: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """Return the :data:`FEATURE_NAMES` of the ``left_id, right_id`` pairs in ``pairs``."""
-    lexicon = BrandLexicon([*_brand_values(left), *_brand_values(right)])
-    left_side, right_side = _prepare(left, lexicon), _prepare(right, lexicon)
+    left_side, right_side = _prepare_sides(left, right)
     positions = _positions(left_side, right_side, pairs)
     return pd.DataFrame(_features(left_side, right_side, positions), columns=list(FEATURE_NAMES))
 
@@ -242,8 +256,9 @@ def score_with_rules(features: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
 
     Name similarity is a weighted mean: 35 % token-set ratio of the names, 25 % token-set
     ratio of the product words, 20 % WRatio, 20 % partial ratio. It is multiplied by
-    ``0.6 + 0.4 * brand_agreement`` (0.6 when the brands differ), 0.85 when categories differ and 0.7 when the
-    numbers in the names disagree, then stretched so that 0.7 maps to 0 and 0.9 to 1.
+    ``0.6 + 0.4 * brand_agreement`` (0.6 when the brands differ; 0.95 when both are unknown),
+    0.85 when categories differ and 0.7 when the numbers in the names disagree, then stretched
+    so that 0.7 maps to 0 and 0.9 to 1.
     """
     column = {name: features[:, index] for index, name in enumerate(FEATURE_NAMES)}
     similarity = (
@@ -252,7 +267,8 @@ def score_with_rules(features: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
         + 0.2 * column["name_wratio"]
         + 0.2 * column["name_partial"]
     )
-    brand = 0.6 + 0.4 * column["brand_agreement"]
+    agreement = column["brand_agreement"]
+    brand = np.where(agreement == _UNKNOWN, 0.95, 0.6 + 0.4 * agreement)
     category = np.where(column["category_agreement"] == 0.0, 0.85, 1.0)
     numbers = np.where(column["number_agreement"] < _UNKNOWN, 0.7, 1.0)
     adjusted = similarity * brand * category * numbers
@@ -276,8 +292,7 @@ def train_match_classifier(
     negatives (for each confirmed pair, up to three left rows of the same brand with another
     size or variant) and ``random_negatives`` random pairs per confirmed pair.
     """
-    lexicon = BrandLexicon([*_brand_values(left), *_brand_values(right)])
-    left_side, right_side = _prepare(left, lexicon), _prepare(right, lexicon)
+    left_side, right_side = _prepare_sides(left, right)
     positives = _positions(left_side, right_side, pairs)
     if len(positives[0]) == 0:
         raise InputError("no confirmed pair has both ids in the listings", column=LEFT_ID)
@@ -355,6 +370,32 @@ def _optional_texts(frame: pd.DataFrame, column: str) -> list[str | None]:
     if column not in frame.columns:
         return [None] * len(frame)
     return [None if pd.isna(value) or not str(value).strip() else str(value) for value in frame[column]]  # fmt: skip
+
+
+def _prepare_sides(
+    left: pd.DataFrame, right: pd.DataFrame, *, brands: Iterable[str] = ()
+) -> tuple[_Side, _Side]:
+    lexicon = BrandLexicon([*brands, *_brand_values(left), *_brand_values(right)])
+    left_side, right_side = _prepare(left, lexicon), _prepare(right, lexicon)
+    words = _learn_variant_words(left_side) | _learn_variant_words(right_side)
+    return replace(left_side, variant_words=words), replace(right_side, variant_words=words)
+
+
+def _learn_variant_words(side: _Side) -> frozenset[str]:
+    """Words that tell apart two rows of the same brand and size (``tallarin``, ``rubia``)."""
+    groups = _group_many(side, range(len(side)), _brand_size_keys)
+    words: set[str] = set()
+    for rows in groups.values():
+        if len(rows) > 1:
+            token_sets = [set(side.names[row].core.split()) for row in rows]
+            words |= set.union(*token_sets) - set.intersection(*token_sets)
+    return frozenset(word for word in words if not _NUMBER.search(word))
+
+
+def _brand_size_keys(side: _Side, row: int) -> list[tuple[str, tuple[str, float, int]]]:
+    name = side.names[row]
+    size = _size_key(name.size)
+    return [] if name.brand is None or size is None else [(name.brand, size)]
 
 
 def _prepare(frame: pd.DataFrame, lexicon: BrandLexicon) -> _Side:
@@ -589,6 +630,7 @@ def _pair_row(left: _Side, right: _Side, a: int, b: int) -> list[float]:
         _variant_jaccard(one, two, differing),
         _agreement(left.categories[a], right.categories[b]),
         _number_agreement(one.numbers, two.numbers),
+        _learned_variant_agreement(one, two, left.variant_words),
     ]
 
 
@@ -634,14 +676,44 @@ def _number_agreement(one: frozenset[str], two: frozenset[str]) -> float:
     return 0.4 * _jaccard(one, two) + (0.6 if one == two else 0.0)
 
 
+def _learned_variant_agreement(one: ParsedName, two: ParsedName, words: frozenset[str]) -> float:
+    """1 when neither name has a learned variant word the other lacks, 0.5 when one has, 0 when
+    both have (a contradiction such as ``spaghetti`` against ``tallarin``)."""
+    extra_one, extra_two = (
+        _extra_variant_words(one, two, words),
+        _extra_variant_words(two, one, words),
+    )
+    return 1.0 - _UNKNOWN * (bool(extra_one) + bool(extra_two))
+
+
+def _extra_variant_words(one: ParsedName, two: ParsedName, words: frozenset[str]) -> list[str]:
+    """Learned variant words of ``one`` that ``two`` lacks, even written a little differently."""
+    other = two.text.split()
+    return [
+        word
+        for word in set(one.core.split()) & words
+        if not any(fuzz.ratio(word, token) >= _SAME_WORD_RATIO for token in other)
+    ]
+
+
 def _hard_conflicts(left: _Side, right: _Side, pairs: Pairs) -> npt.NDArray[np.bool_]:
-    """True where sizes, pack counts or variants differ: such pairs are never matches."""
+    """True where sizes, pack counts or variants differ: such pairs are never matches.
+
+    Variants are those of the lexicon (:meth:`ParsedName.differing_variants`) and the learned
+    variant words when each name has one the other lacks."""
     conflicts = np.zeros(len(pairs[0]), dtype=bool)
     for index, (a, b) in enumerate(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True)):
         one, two = left.names[a], right.names[b]
         size_one, size_two = _size_key(one.size), _size_key(two.size)
         sizes_differ = size_one is not None and size_two is not None and size_one != size_two
-        conflicts[index] = sizes_differ or bool(one.differing_variants(two))
+        conflicts[index] = (
+            sizes_differ
+            or bool(one.differing_variants(two))
+            or (
+                bool(_extra_variant_words(one, two, left.variant_words))
+                and bool(_extra_variant_words(two, one, left.variant_words))
+            )
+        )
     return conflicts
 
 

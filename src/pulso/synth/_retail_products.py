@@ -13,6 +13,8 @@ from dataclasses import dataclass
 __all__ = [
     "CATEGORY_PROFILES",
     "FLAVOUR_PRICE_FACTORS",
+    "PACK_COUNTS",
+    "PACK_TOTAL_CAPS",
     "PRODUCT_LINES",
     "VARIANT_PRICE_FACTORS",
     "CategoryProfile",
@@ -57,6 +59,11 @@ CATEGORY_PROFILES: dict[str, CategoryProfile] = {
     "Panadería": CategoryProfile(-1.2, 0.04, 16.0, ("navidad",)),
     "Desayuno": CategoryProfile(-1.3, 0.05, 12.0, ("escolar", "madre", "navidad")),
 }
+
+# Every single-unit size is also sold in these multipacks while the pack stays below the cap
+# (in g, ml or units), unless the line already lists that pack.
+PACK_COUNTS: tuple[int, ...] = (2, 3, 4, 6, 12, 24)
+PACK_TOTAL_CAPS: dict[str, float] = {"g": 12_000.0, "ml": 12_000.0, "un": 60.0}
 
 VARIANT_PRICE_FACTORS: dict[str, float] = {
     "Light": 1.04,
@@ -1678,17 +1685,15 @@ def _desayuno() -> list[ProductLine]:
     ]
 
 
-PRODUCT_LINES: tuple[ProductLine, ...] = tuple(
-    [
-        *_lacteos(),
-        *_abarrotes(),
-        *_bebidas(),
-        *_cervezas(),
-        *_galletas(),
-        *_limpieza(),
-        *_embutidos(),
-        *_carnes(),
-        *_panaderia(),
-        *_desayuno(),
-    ]
+PRODUCT_LINES: tuple[ProductLine, ...] = (
+    *_lacteos(),
+    *_abarrotes(),
+    *_bebidas(),
+    *_cervezas(),
+    *_galletas(),
+    *_limpieza(),
+    *_embutidos(),
+    *_carnes(),
+    *_panaderia(),
+    *_desayuno(),
 )

@@ -47,7 +47,8 @@ def test_unreadable_prices_are_flagged_not_guessed(raw):
 
 def test_missing_cells_are_missing_not_invalid():
     parsed = parse_price(pd.Series([None, ""], dtype="string"))
-    assert parsed.values.isna().all() and not parsed.invalid.any()
+    assert parsed.values.isna().all()
+    assert not parsed.invalid.any()
 
 
 def test_datetimes_are_lima_time_converted_to_utc():
@@ -67,7 +68,8 @@ def test_datetimes_are_lima_time_converted_to_utc():
 
 def test_integers_reject_fractions_and_words():
     parsed = parse_int(pd.Series(["3", "3.0", "3.5", "dos"]))
-    assert parsed.values.iloc[0] == 3 and parsed.values.iloc[1] == 3
+    assert parsed.values.iloc[0] == 3
+    assert parsed.values.iloc[1] == 3
     assert parsed.invalid.tolist() == [False, False, True, True]
 
 
@@ -86,4 +88,5 @@ def test_pseudonyms_are_keyed_stable_and_not_the_input():
     first = pseudonymise("Maria@Example.com ", key=b"k1")
     assert first == pseudonymise("maria@example.com", key=b"k1")
     assert first != pseudonymise("maria@example.com", key=b"k2")
-    assert "maria" not in first and len(first) == 64
+    assert "maria" not in first
+    assert len(first) == 64

@@ -477,7 +477,6 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("price_observation", schema=None) as batch_op:
-        batch_op.create_index("ix_price_observation_observed_at", ["observed_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_price_observation_run_id"), ["run_id"], unique=False)
 
     op.create_table(
@@ -553,7 +552,6 @@ def downgrade() -> None:
     op.drop_table("product_match")
     with op.batch_alter_table("price_observation", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_price_observation_run_id"))
-        batch_op.drop_index("ix_price_observation_observed_at")
 
     op.drop_table("price_observation")
     with op.batch_alter_table("own_price", schema=None) as batch_op:

@@ -1,0 +1,682 @@
+"""Demo restaurant data for Lima with planted, known ground truth.
+
+``generate_restaurants`` writes, under ``out_dir/restaurants/``, the files a restaurant group
+would load into Pulso: ``menu.csv``, ``diners.csv``, ``orders.csv`` (POS lines),
+``feedback.csv`` (reviews) and ``surveys.xlsx`` (satisfaction surveys of the restaurants and
+of Plaza Vea shoppers), and under ``out_dir/ground_truth/`` what was planted:
+
+- ``diner_segments.csv`` and ``diner_preferences.csv``: each diner's segment (weekday lunch
+  regulars, weekend families, seafood lovers, night delivery, occasional), liked tags and
+  categories and diet; their orders follow them, with noise, and always respect the diet;
+- ``menu_classes.csv``: the menu-engineering class designed into every dish (see ``_dishes``);
+- ``review_aspects.csv`` and ``review_labels.csv``: the aspects each review mentions with
+  their polarity, and the review's overall label (the sign of the summed polarities, neutral
+  on a tie), plus its language;
+- ``restaurant_aspects.csv``: the chance of a positive and a negative mention per restaurant
+  and aspect, including one planted change over time (the criollo restaurant's wait worsens
+  in the last quarter);
+- ``restaurant_dirt.csv``: every malformed or duplicate row planted in orders and feedback,
+  with its row number (the header is row 1).
+
+Orders follow Lima's rhythm: lunch peaks 12:30-15:00 and dinner 19:00-22:00 (cevicherías
+serve lunch only, the anticuchería dinner only), weekends and paydays, summer ceviche and
+winter soups, Semana Santa seafood, Día de la Madre, Fiestas Patrias and the year-end
+season. Most orders come from anonymous walk-ins. Every random draw comes from
+``numpy.random.default_rng`` seeded by ``seed``: the same arguments give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from openpyxl import Workbook
+
+from pulso.errors import InputError
+from pulso.synth._dishes import DIET_TAGS, MENUS, SLOT_CATEGORIES, Dish
+from pulso.synth._reviews import ASPECTS, DishRef, Mention, ReviewRequest, ReviewWriter
+from pulso.synth.manifest import ManifestEntry
+from pulso.synth.shoppers import retail_survey_rows
+
+__all__ = [
+    "DINER_SEGMENTS",
+    "FEEDBACK_COLUMNS",
+    "ORDER_COLUMNS",
+    "RestaurantSpec",
+    "generate_restaurants",
+]
+
+logger = logging.getLogger(__name__)
+
+_IntArray = npt.NDArray[np.int64]
+_FloatArray = npt.NDArray[np.float64]
+_BoolArray = npt.NDArray[np.bool_]
+
+MENU_COLUMNS = ("restaurant", "dish", "category", "price", "cost", "ingredients", "tags",
+                "description", "restaurant_kind", "district")
+DINER_COLUMNS = ("diner_id", "age_band", "gender", "district", "diet")
+ORDER_COLUMNS = ("restaurant", "order_id", "ordered_at", "dish", "quantity", "unit_price",
+                 "diner_id", "party_size", "channel")
+FEEDBACK_COLUMNS = ("restaurant", "created_at", "text", "rating", "diner_id", "dish", "source",
+                    "feedback_id")
+SURVEY_COLUMNS = ("survey", "respondent_id", "submitted_at", "question", "answer", "score",
+                  "restaurant", "retailer")
+
+DINER_SEGMENTS = ("weekday_lunch_regular", "weekend_family", "seafood_lover", "night_delivery",
+                  "occasional")
+_SLOTS = ("main", "starter", "drink", "dessert")
+_MEALS = ("breakfast", "lunch", "dinner")
+_CHANNELS = ("salón", "delivery", "para llevar")
+_DIETS = tuple(DIET_TAGS)
+_BAD_ROW_RATE = 0.003
+_DUPLICATE_RATE = 0.002
+
+
+# --- restaurants and scales -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AspectShift:
+    """A planted change: from ``start_fraction`` of the period on, an aspect's odds change."""
+
+    aspect: str
+    start_fraction: float
+    p_positive: float
+    p_negative: float
+
+
+@dataclass(frozen=True, slots=True)
+class RestaurantSpec:
+    """A demo restaurant: where it is, what it serves and how diners rate each aspect.
+
+    ``aspects`` maps an aspect to the chance that a review mention of it is positive and
+    negative (the rest is neutral).
+    """
+
+    name: str
+    kind: str
+    district: str
+    series: str
+    aspects: Mapping[str, tuple[float, float]]
+    english_share: float
+    shift: AspectShift | None = None
+
+
+def _aspects(*pairs: tuple[float, float]) -> dict[str, tuple[float, float]]:
+    return dict(zip(ASPECTS, pairs, strict=True))
+
+
+RESTAURANTS = (
+    RestaurantSpec("Cevichería El Cordelito", "cevicheria", "Surquillo", "B001",
+                   _aspects((0.8, 0.07), (0.6, 0.15), (0.2, 0.5), (0.45, 0.2), (0.5, 0.2)),
+                   english_share=0.25),
+    RestaurantSpec("Pollería La Brasa Dorada", "polleria", "San Miguel", "B001",
+                   _aspects((0.65, 0.15), (0.2, 0.55), (0.55, 0.15), (0.3, 0.35),
+                            (0.15, 0.6)),
+                   english_share=0.1),
+    RestaurantSpec("Sazón Criolla Doña Rosa", "criollo", "Jesús María", "B001",
+                   _aspects((0.85, 0.05), (0.7, 0.1), (0.5, 0.2), (0.55, 0.15), (0.55, 0.15)),
+                   english_share=0.2, shift=AspectShift("wait", 0.75, 0.1, 0.7)),
+    RestaurantSpec("Chifa Hong Fa", "chifa", "Cercado de Lima", "B001",
+                   _aspects((0.6, 0.15), (0.35, 0.3), (0.8, 0.05), (0.15, 0.55), (0.6, 0.15)),
+                   english_share=0.15),
+    RestaurantSpec("Sanguchería El Chinchano", "sangucheria", "Barranco", "B001",
+                   _aspects((0.7, 0.1), (0.5, 0.2), (0.55, 0.15), (0.5, 0.15), (0.7, 0.1)),
+                   english_share=0.3),
+    RestaurantSpec("Kaisen Cocina Nikkei", "nikkei", "Miraflores", "B001",
+                   _aspects((0.85, 0.05), (0.75, 0.08), (0.1, 0.7), (0.8, 0.05), (0.4, 0.25)),
+                   english_share=0.4),
+    RestaurantSpec("Pollería La Brasa Dorada (Los Olivos)", "polleria", "Los Olivos", "B002",
+                   _aspects((0.6, 0.15), (0.45, 0.25), (0.6, 0.1), (0.35, 0.25), (0.35, 0.35)),
+                   english_share=0.03),
+    RestaurantSpec("Chifa Hong Fa (San Borja)", "chifa", "San Borja", "B002",
+                   _aspects((0.65, 0.12), (0.5, 0.2), (0.6, 0.1), (0.55, 0.15), (0.5, 0.2)),
+                   english_share=0.08),
+    RestaurantSpec("Cevichería El Cordelito (Chorrillos)", "cevicheria", "Chorrillos", "B002",
+                   _aspects((0.75, 0.08), (0.5, 0.2), (0.35, 0.35), (0.75, 0.08), (0.4, 0.3)),
+                   english_share=0.2),
+    RestaurantSpec("Sazón Criolla Doña Rosa (Surco)", "criollo", "Santiago de Surco", "B002",
+                   _aspects((0.75, 0.08), (0.6, 0.15), (0.4, 0.3), (0.65, 0.1), (0.5, 0.2)),
+                   english_share=0.08),
+    RestaurantSpec("Anticuchería La Tía Chela", "anticucheria", "Lince", "B001",
+                   _aspects((0.8, 0.06), (0.45, 0.2), (0.65, 0.1), (0.2, 0.45), (0.35, 0.35)),
+                   english_share=0.1),
+    RestaurantSpec("Picantería Mistiana", "picanteria", "Pueblo Libre", "B001",
+                   _aspects((0.8, 0.07), (0.55, 0.15), (0.45, 0.2), (0.6, 0.1), (0.3, 0.4)),
+                   english_share=0.12),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Preset:
+    restaurants: tuple[RestaurantSpec, ...]
+    diners: int
+    days: int
+    walkin_factor: float
+    visit_factor: float
+    review_rate_diner: float
+    review_rate_walkin: float
+    survey_rate: float
+
+
+_PRESETS = {
+    "small": _Preset(RESTAURANTS[:4], 300, 120, 0.35, 1.0, 0.12, 0.05, 0.05),
+    "medium": _Preset(RESTAURANTS[:6], 4_000, 365, 0.5, 1.0, 0.06, 0.02, 0.03),
+    "large": _Preset(RESTAURANTS, 30_000, 730, 0.6, 0.8, 0.035, 0.012, 0.012),
+}
+
+
+# --- behaviour of restaurant kinds and diner segments ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _KindProfile:
+    meals: tuple[float, float, float]  # breakfast, lunch, dinner share of walk-in orders
+    walkins_per_day: float
+    weekday: tuple[float, ...]  # Monday first
+    months: tuple[float, ...]
+    channels: tuple[float, float, float]  # salón, delivery, para llevar
+    party: tuple[float, ...]  # 1..6 people
+    segments: tuple[float, ...]  # latent segment mix of walk-ins
+
+
+_FLAT = (1.0,) * 12
+_KINDS: dict[str, _KindProfile] = {
+    "cevicheria": _KindProfile((0, 1, 0), 40, (0.6, 0.8, 0.8, 0.9, 1.0, 1.6, 1.8),
+                               (1.3, 1.35, 1.2, 1.0, 0.9, 0.8, 0.8, 0.8, 0.85, 0.95, 1.05, 1.2),
+                               (0.85, 0.08, 0.07), (0.12, 0.38, 0.2, 0.18, 0.08, 0.04),
+                               (0.1, 0.2, 0.45, 0.0, 0.25)),
+    "polleria": _KindProfile((0, 0.4, 0.6), 55, (0.8, 0.8, 0.9, 0.9, 1.2, 1.4, 1.6),
+                             (1.0, 1.0, 1.0, 1.0, 1.05, 1.05, 1.1, 1.05, 1.0, 1.0, 1.0, 1.0),
+                             (0.45, 0.4, 0.15), (0.2, 0.3, 0.18, 0.2, 0.08, 0.04),
+                             (0.1, 0.35, 0.0, 0.3, 0.25)),
+    "criollo": _KindProfile((0, 0.68, 0.32), 42, (1.0, 1.0, 1.0, 1.0, 1.1, 1.2, 1.4), _FLAT,
+                            (0.75, 0.12, 0.13), (0.3, 0.32, 0.14, 0.14, 0.06, 0.04),
+                            (0.4, 0.25, 0.05, 0.05, 0.25)),
+    "chifa": _KindProfile((0, 0.5, 0.5), 50, (0.9, 0.9, 0.9, 1.0, 1.2, 1.3, 1.3),
+                          (1.0, 1.0, 1.0, 1.0, 1.0, 1.05, 1.05, 1.05, 1.0, 1.0, 1.0, 1.0),
+                          (0.5, 0.3, 0.2), (0.3, 0.32, 0.14, 0.14, 0.06, 0.04),
+                          (0.25, 0.2, 0.0, 0.3, 0.25)),
+    "sangucheria": _KindProfile((0.3, 0.4, 0.3), 45, (0.9, 0.9, 0.9, 1.0, 1.1, 1.3, 1.3),
+                                _FLAT, (0.5, 0.1, 0.4), (0.45, 0.35, 0.1, 0.07, 0.03, 0.0),
+                                (0.3, 0.1, 0.05, 0.25, 0.3)),
+    "nikkei": _KindProfile((0, 0.45, 0.55), 24, (0.6, 0.8, 0.9, 1.0, 1.3, 1.5, 1.0), _FLAT,
+                           (0.75, 0.2, 0.05), (0.12, 0.45, 0.18, 0.17, 0.05, 0.03),
+                           (0.1, 0.1, 0.45, 0.1, 0.25)),
+    "anticucheria": _KindProfile((0, 0, 1), 36, (0.5, 0.6, 0.8, 0.9, 1.4, 1.6, 1.1), _FLAT,
+                                 (0.7, 0.1, 0.2), (0.15, 0.35, 0.2, 0.18, 0.08, 0.04),
+                                 (0.1, 0.35, 0.05, 0.2, 0.3)),
+    "picanteria": _KindProfile((0, 0.85, 0.15), 30, (0.6, 0.7, 0.8, 0.9, 1.0, 1.5, 1.8),
+                               _FLAT, (0.9, 0.03, 0.07), (0.1, 0.3, 0.2, 0.22, 0.1, 0.08),
+                               (0.2, 0.4, 0.1, 0.0, 0.3)),
+}
+_KIND_NAMES = tuple(_KINDS)
+_MONTHS = np.array([0.95, 0.9, 0.95, 1.0, 1.05, 0.97, 1.08, 0.97, 0.96, 1.0, 1.0, 1.15])
+
+
+@dataclass(frozen=True, slots=True)
+class _SegmentProfile:
+    share: float
+    visits_per_month: float
+    weekday: tuple[float, ...]
+    lunch_share: float
+    channels: tuple[float, float, float]
+    party: tuple[float, ...]
+    kinds: Mapping[str, float]
+    tags: Mapping[str, float]
+    categories: Mapping[str, float]
+    starter: float  # chance an order shares a starter
+    drink: float  # chance each person adds a drink
+    dessert: float  # chance each person adds a dessert
+    ages: tuple[float, ...]
+    diets: tuple[float, float, float]
+
+
+_SEGMENTS = (
+    _SegmentProfile(0.18, 3.2, (1.2, 1.2, 1.2, 1.2, 1.1, 0.2, 0.05), 0.95, (0.8, 0.02, 0.18),
+                    (0.55, 0.33, 0.1, 0.02, 0.0, 0.0),
+                    {"criollo": 3, "chifa": 2, "sangucheria": 1.5, "polleria": 0.8,
+                     "picanteria": 1, "cevicheria": 0.5, "nikkei": 0.3, "anticucheria": 0.3},
+                    {"criollo": 3, "carne": 2, "pollo": 2, "chifa": 1, "picante": 1,
+                     "frito": 0.5, "dulce": 0.3},
+                    {"menú": 3, "fondos": 3, "sopas": 1.5, "entradas": 1},
+                    0.2, 0.45, 0.05, (0.08, 0.38, 0.3, 0.16, 0.06, 0.02), (0.06, 0.03, 0.05)),
+    _SegmentProfile(0.2, 1.6, (0.15, 0.15, 0.15, 0.2, 0.4, 1.6, 2.0), 0.7, (0.8, 0.12, 0.08),
+                    (0.0, 0.03, 0.25, 0.35, 0.22, 0.15),
+                    {"polleria": 3.5, "criollo": 2, "chifa": 1.5, "picanteria": 1.5,
+                     "cevicheria": 1, "anticucheria": 1, "sangucheria": 0.5, "nikkei": 0.5},
+                    {"pollo": 3, "a la brasa": 3, "frito": 2, "parrilla": 1.5, "dulce": 1.5,
+                     "carne": 1, "chifa": 1},
+                    {"brasas": 3, "parrilla": 1.5, "fondos": 1.5, "postres": 1.5,
+                     "guarniciones": 1},
+                    0.55, 0.7, 0.22, (0.02, 0.15, 0.38, 0.3, 0.1, 0.05), (0.03, 0.02, 0.06)),
+    _SegmentProfile(0.15, 1.8, (0.6, 0.7, 0.7, 0.8, 1.0, 1.5, 1.6), 0.85, (0.9, 0.05, 0.05),
+                    (0.15, 0.45, 0.25, 0.15, 0.0, 0.0),
+                    {"cevicheria": 4, "nikkei": 2.5, "criollo": 0.8, "picanteria": 0.6,
+                     "polleria": 0.2, "chifa": 0.2, "sangucheria": 0.2, "anticucheria": 0.2},
+                    {"marino": 4, "mariscos": 3, "picante": 2, "frío": 2, "nikkei": 1.5,
+                     "criollo": 0.5},
+                    {"ceviches": 4, "entradas": 2, "fondos": 1.5, "makis": 1},
+                    0.6, 0.7, 0.12, (0.05, 0.25, 0.3, 0.22, 0.12, 0.06), (0.0, 0.03, 0.0)),
+    _SegmentProfile(0.15, 2.2, (0.7, 0.7, 0.8, 1.0, 1.4, 1.4, 1.0), 0.0, (0.05, 0.85, 0.1),
+                    (0.45, 0.35, 0.15, 0.05, 0.0, 0.0),
+                    {"chifa": 3, "polleria": 3, "sangucheria": 1.5, "nikkei": 1,
+                     "anticucheria": 0.8, "criollo": 0.5, "picanteria": 0.2, "cevicheria": 0.1},
+                    {"chifa": 3, "frito": 2.5, "pollo": 2, "a la brasa": 1.5, "cerdo": 1,
+                     "nikkei": 0.7},
+                    {"chaufas": 3, "tallarines": 2, "brasas": 2, "sánguches": 1.5, "makis": 1},
+                    0.3, 0.6, 0.08, (0.3, 0.42, 0.18, 0.07, 0.02, 0.01), (0.06, 0.02, 0.05)),
+    _SegmentProfile(0.32, 0.3, (0.8, 0.8, 0.9, 1.0, 1.1, 1.3, 1.2), 0.55, (0.6, 0.2, 0.2),
+                    (0.3, 0.4, 0.15, 0.1, 0.05, 0.0),
+                    dict.fromkeys(_KIND_NAMES, 1.0),
+                    {"criollo": 1, "pollo": 1, "carne": 1, "marino": 1, "chifa": 1, "frito": 1,
+                     "picante": 1, "cerdo": 1, "dulce": 1},
+                    {"fondos": 1, "entradas": 1, "brasas": 1, "ceviches": 1, "chaufas": 1,
+                     "sánguches": 1},
+                    0.35, 0.6, 0.12, (0.15, 0.25, 0.22, 0.18, 0.12, 0.08), (0.07, 0.03, 0.06)),
+)
+_AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+_DISTRICTS = {
+    "Miraflores": 1.2, "San Isidro": 1.0, "Santiago de Surco": 1.4, "San Borja": 1.0,
+    "Jesús María": 0.9, "Lince": 0.7, "Pueblo Libre": 0.8, "Magdalena del Mar": 0.7,
+    "San Miguel": 1.1, "Barranco": 0.6, "Chorrillos": 1.0, "La Molina": 1.0, "Los Olivos": 1.3,
+    "San Juan de Lurigancho": 1.2, "Surquillo": 0.8, "Cercado de Lima": 0.9, "Breña": 0.5,
+    "Callao": 0.8,
+}
+_CLASS_WEIGHT = {"star": 6.0, "plowhorse": 6.0, "puzzle": 0.9, "dog": 0.7}
+_PARTY_WORDS = {"wait": 1.5}
+
+
+# --- entry point --------------------------------------------------------------------------
+
+
+def generate_restaurants(
+    out_dir: Path, *, scale: str, seed: int, end_date: dt.date
+) -> tuple[list[ManifestEntry], dict[str, str]]:
+    """Write the restaurant demo files and their ground truth under ``out_dir``.
+
+    Returns the manifest entries in ingest order (menu, diners, orders, feedback, surveys)
+    and the ground-truth files by name, as paths relative to ``out_dir``.
+    """
+    if scale not in _PRESETS:
+        raise InputError(f"unknown scale {scale!r}; expected one of {sorted(_PRESETS)}")
+    preset = _PRESETS[scale]
+    rng = np.random.default_rng(seed)
+    calendar = _Calendar.build(end_date, preset.days)
+    menu = _Menu.build(preset.restaurants)
+    diners = _make_diners(rng, preset=preset, menu=menu, calendar=calendar)
+    orders = _make_orders(rng, preset=preset, menu=menu, diners=diners, calendar=calendar)
+    lines = _draw_lines(rng, orders=orders, menu=menu, diners=diners, calendar=calendar)
+    reviews = _make_reviews(rng, preset=preset, orders=orders, lines=lines, menu=menu,
+                            diners=diners, calendar=calendar)
+    survey_rows = _survey_rows(rng, preset=preset, orders=orders, calendar=calendar)
+    survey_rows += [
+        ("Encuesta de satisfacción Plaza Vea", rid, stamp, question, answer, score, "", retailer)
+        for rid, stamp, question, answer, retailer, score in retail_survey_rows(
+            scale=scale, seed=seed, end_date=end_date
+        )
+    ]
+    writer = _Writer(out_dir, rng, stamp=dt.datetime.combine(end_date, dt.time(23, 0)))
+    entries = [
+        writer.menu(menu),
+        writer.diners(diners),
+        writer.orders(_orders_frame(orders, lines, menu=menu, diners=diners, calendar=calendar)),
+        writer.feedback(reviews.frame),
+        writer.surveys(survey_rows),
+    ]
+    truth = writer.ground_truth(menu=menu, diners=diners, reviews=reviews, calendar=calendar)
+    logger.info("wrote %s restaurant demo data: %d orders, %d order lines, %d reviews",
+                scale, len(orders.restaurant), len(lines.order), len(reviews.frame))
+    return entries, truth
+
+
+# --- calendar -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Calendar:
+    days: npt.NDArray[np.datetime64]
+    weekday: _IntArray
+    month: _IntArray
+    occasion: list[str | None]
+    kind_factor: _FloatArray  # day x kind
+    segment_factor: _FloatArray  # day x segment
+    seafood_boost: _FloatArray  # day
+
+    @classmethod
+    def build(cls, end_date: dt.date, days: int) -> _Calendar:
+        start = end_date - dt.timedelta(days=days - 1)
+        dates = [start + dt.timedelta(days=i) for i in range(days)]
+        kind_factor = np.ones((days, len(_KIND_NAMES)))
+        segment_factor = np.ones((days, len(_SEGMENTS)))
+        seafood = np.ones(days)
+        occasion: list[str | None] = [None] * days
+        holidays: dict[dt.date, _Holiday] = {}
+        for year in range(start.year, end_date.year + 1):
+            holidays.update(_holidays(year))
+        for index, day in enumerate(dates):
+            growth = 1.0 + 0.06 * index / 365
+            kind_factor[index] *= growth * _MONTHS[day.month - 1]
+            for k, kind in enumerate(_KIND_NAMES):
+                kind_factor[index, k] *= _KINDS[kind].months[day.month - 1]
+            if day.day in (15, 30) or (day.month == 12 and 15 <= day.day <= 23):
+                kind_factor[index] *= 1.1  # paydays and year-end office lunches
+            holiday = holidays.get(day)
+            if holiday is None:
+                continue
+            occasion[index] = holiday.occasion
+            kind_factor[index] *= holiday.overall
+            for kind, factor in holiday.kinds.items():
+                kind_factor[index, _KIND_NAMES.index(kind)] *= factor
+            segment_factor[index] *= holiday.overall
+            segment_factor[index, 1] *= holiday.families
+            segment_factor[index, 2] *= holiday.seafood
+            seafood[index] = holiday.seafood
+        day_numbers = np.array([d.toordinal() for d in dates])
+        return cls(
+            days=np.array(dates, dtype="datetime64[D]"),
+            weekday=(day_numbers - 1) % 7,
+            month=np.array([d.month - 1 for d in dates]),
+            occasion=occasion,
+            kind_factor=kind_factor,
+            segment_factor=segment_factor,
+            seafood_boost=seafood,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Holiday:
+    occasion: str | None
+    overall: float
+    kinds: Mapping[str, float]
+    families: float = 1.0
+    seafood: float = 1.0
+
+
+def _holidays(year: int) -> dict[dt.date, _Holiday]:
+    easter = _easter(year)
+    pollo_day = _nth_sunday(year, 7, 3)
+    return {
+        dt.date(year, 1, 1): _Holiday(None, 0.4, {}),
+        easter - dt.timedelta(days=3): _Holiday("semana_santa", 1.0,
+                                                {"cevicheria": 1.9, "nikkei": 1.3},
+                                                families=1.3, seafood=2.5),
+        easter - dt.timedelta(days=2): _Holiday("semana_santa", 1.0,
+                                                {"cevicheria": 2.0, "nikkei": 1.3},
+                                                families=1.3, seafood=2.5),
+        dt.date(year, 5, 1): _Holiday(None, 1.15, {}, families=1.3),
+        _nth_sunday(year, 5, 2): _Holiday("madre", 1.6, {"criollo": 1.4, "polleria": 1.3,
+                                                        "picanteria": 1.3}, families=3.5),
+        _nth_sunday(year, 6, 3): _Holiday("padre", 1.4, {"polleria": 1.2, "anticucheria": 1.3,
+                                                        "criollo": 1.2}, families=2.5),
+        dt.date(year, 6, 28): _Holiday("ceviche", 1.0, {"cevicheria": 1.6}, seafood=1.5),
+        pollo_day: _Holiday("pollo", 1.0, {"polleria": 1.8}, families=1.5),
+        dt.date(year, 7, 28): _Holiday("patrias", 1.15, {"criollo": 1.6, "picanteria": 1.5,
+                                                        "anticucheria": 1.4, "polleria": 1.3},
+                                       families=2.0),
+        dt.date(year, 7, 29): _Holiday("patrias", 1.15, {"criollo": 1.5, "picanteria": 1.4,
+                                                        "polleria": 1.2}, families=1.8),
+        dt.date(year, 8, 30): _Holiday(None, 1.1, {}, families=1.4),
+        dt.date(year, 10, 8): _Holiday(None, 1.1, {}, families=1.4),
+        dt.date(year, 11, 1): _Holiday(None, 1.1, {}, families=1.4),
+        dt.date(year, 12, 8): _Holiday(None, 1.1, {}, families=1.4),
+        dt.date(year, 12, 24): _Holiday("navidad", 0.7, {}),
+        dt.date(year, 12, 25): _Holiday("navidad", 0.5, {}),
+        dt.date(year, 12, 31): _Holiday("navidad", 0.7, {}),
+    }
+
+
+def _easter(year: int) -> dt.date:
+    """Gregorian Easter Sunday (Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _nth_sunday(year: int, month: int, n: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(6 - first.weekday()) % 7 + 7 * (n - 1))
+
+
+# --- menu ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Menu:
+    restaurants: tuple[RestaurantSpec, ...]
+    dishes: tuple[Dish, ...]
+    restaurant: _IntArray
+    price: _FloatArray
+    serves: _IntArray
+    slot: _IntArray
+    base: _FloatArray
+    lunch_only: _BoolArray
+    marine: _BoolArray
+    tags: _FloatArray  # dish x tag
+    tag_names: tuple[str, ...]
+    category: _IntArray
+    category_names: tuple[str, ...]
+    month_factor: _FloatArray  # month x dish
+    diet_ok: _BoolArray  # diet x dish
+
+    @classmethod
+    def build(cls, restaurants: tuple[RestaurantSpec, ...]) -> _Menu:
+        pairs = [(r, dish) for r, spec in enumerate(restaurants) for dish in MENUS[spec.kind]]
+        dishes = tuple(dish for _, dish in pairs)
+        tag_names = tuple(sorted({t for d in dishes for t in d.tags}))
+        category_names = tuple(sorted({d.category for d in dishes}))
+        slot_of = {c: s for s, name in enumerate(_SLOTS) for c in SLOT_CATEGORIES[name]}
+        tags = np.array([[t in d.tags for t in tag_names] for d in dishes], dtype=float)
+        return cls(
+            restaurants=restaurants,
+            dishes=dishes,
+            restaurant=np.array([r for r, _ in pairs]),
+            price=np.array([d.price_pen for d in dishes]),
+            serves=np.array([d.serves for d in dishes]),
+            slot=np.array([slot_of[d.category] for d in dishes]),
+            base=np.array([_CLASS_WEIGHT[d.menu_class] for d in dishes]),
+            lunch_only=np.array([d.weekday_lunch_only for d in dishes]),
+            marine=np.array(["marino" in d.tags for d in dishes]),
+            tags=tags,
+            tag_names=tag_names,
+            category=np.array([category_names.index(d.category) for d in dishes]),
+            category_names=category_names,
+            month_factor=np.stack([_dish_month_factor(d) for d in dishes], axis=1),
+            diet_ok=np.array([[_diet_allows(diet, d) for d in dishes] for diet in _DIETS]),
+        )
+
+
+def _dish_month_factor(dish: Dish) -> _FloatArray:
+    """Winter (June-September) favours soups and hot drinks, summer cold and marine dishes."""
+    winter = np.array([m in (5, 6, 7, 8) for m in range(12)])
+    summer = np.array([m in (11, 0, 1, 2) for m in range(12)])
+    factor = np.ones(12)
+    if dish.category == "sopas" or dish.short in ("emoliente", "café"):
+        factor = np.where(winter, 1.6, np.where(summer, 0.6, 1.0))
+    elif "frío" in dish.tags or "marino" in dish.tags:
+        factor = np.where(summer, 1.2, np.where(winter, 0.85, 1.0))
+    return factor
+
+
+def _diet_allows(diet: str, dish: Dish) -> bool:
+    rule, tag = DIET_TAGS[diet]
+    return (tag in dish.tags) if rule == "require" else (tag not in dish.tags)
+
+
+# --- diners -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Diners:
+    ids: list[str]
+    segment: _IntArray
+    diet: _BoolArray  # diner x diet
+    liked_tags: _BoolArray
+    liked_categories: _BoolArray
+    start: _IntArray
+    end: _IntArray
+    activity: _FloatArray
+    age_band: list[str]
+    gender: list[str]
+    district: list[str]
+    restaurant_weight: _FloatArray  # diner x restaurant
+    preference: npt.NDArray[np.float32]  # diner x dish, diet already applied
+
+
+def _make_diners(
+    rng: np.random.Generator, *, preset: _Preset, menu: _Menu, calendar: _Calendar
+) -> _Diners:
+    count = preset.diners
+    segment = rng.choice(len(_SEGMENTS), size=count, p=[s.share for s in _SEGMENTS])
+    diet = np.stack(
+        [rng.random(count) < np.array([_SEGMENTS[s].diets[k] for s in segment])
+         for k in range(len(_DIETS))],
+        axis=1,
+    )
+    liked_tags = _sample_likes(rng, segment, menu.tag_names, diet=diet, tags=True)
+    liked_categories = _sample_likes(rng, segment, menu.category_names, diet=diet, tags=False)
+    days = len(calendar.days)
+    newcomer = rng.random(count) < 0.25
+    start = np.where(newcomer, rng.integers(0, max(1, days * 3 // 4), size=count), 0)
+    churner = rng.random(count) < 0.15
+    end = np.where(churner, start + (rng.random(count) * (days - start)).astype(int), days - 1)
+    districts = list(_DISTRICTS)
+    district_weights = np.array(list(_DISTRICTS.values()))
+    district_idx = rng.choice(len(districts), size=count, p=district_weights / district_weights.sum())
+    ages = np.array([rng.choice(len(_AGE_BANDS), p=_SEGMENTS[s].ages) for s in range(len(_SEGMENTS))])
+    del ages
+    age_idx = _choice_rows(rng, np.array([_SEGMENTS[s].ages for s in segment]))
+    age_band = [_AGE_BANDS[a] if rng_u > 0.05 else "" for a, rng_u in
+                zip(age_idx.tolist(), rng.random(count).tolist(), strict=True)]
+    gender_draw = rng.random(count)
+    gender = ["F" if g < 0.5 else "M" if g < 0.96 else "" for g in gender_draw.tolist()]
+    district = [districts[i] for i in district_idx.tolist()]
+    restaurant_weight = _restaurant_weights(rng, segment=segment, district=district, diet=diet,
+                                            menu=menu)
+    preference = _preferences(rng, liked_tags=liked_tags, liked_categories=liked_categories,
+                              diet=diet, menu=menu)
+    ids = [f"C{n:06d}" for n in rng.permutation(np.arange(1, count + 1)).tolist()]
+    return _Diners(ids, segment, diet, liked_tags, liked_categories, start, end,
+                   rng.gamma(2.0, 0.5, size=count), age_band, gender, district,
+                   restaurant_weight, preference)
+
+
+def _choice_rows(rng: np.random.Generator, weights: _FloatArray) -> _IntArray:
+    """One categorical draw per row of ``weights`` (rows need not sum to one)."""
+    cumulative = np.cumsum(weights, axis=1)
+    total = cumulative[:, -1]
+    target = rng.random(len(weights)) * total
+    picks = (cumulative <= target[:, None]).sum(axis=1)
+    return np.minimum(picks, weights.shape[1] - 1).astype(np.int64)
+
+
+_MEAT_TAGS = ("marino", "mariscos", "pollo", "carne", "cerdo", "a la brasa", "parrilla")
+_NOT_LIKED = ("vegetariano", "sin gluten")
+
+
+def _sample_likes(
+    rng: np.random.Generator,
+    segment: _IntArray,
+    names: tuple[str, ...],
+    *,
+    diet: _BoolArray,
+    tags: bool,
+) -> _BoolArray:
+    """Two or three liked tags (or one or two categories) per diner, by Gumbel top-k."""
+    prior = np.array(
+        [[(s.tags if tags else s.categories).get(n, 0.05) for n in names] for s in _SEGMENTS]
+    )
+    if tags:
+        prior[:, [names.index(n) for n in _NOT_LIKED if n in names]] = 0.0
+    weights = prior[segment].copy()
+    if tags:
+        vegetarian = diet[:, _DIETS.index("vegetariano")]
+        meat = [names.index(n) for n in _MEAT_TAGS if n in names]
+        weights[np.ix_(vegetarian, meat)] = 0.0
+        no_seafood = diet[:, _DIETS.index("sin mariscos")]
+        if "mariscos" in names:
+            weights[no_seafood, names.index("mariscos")] = 0.0
+    with np.errstate(divide="ignore"):
+        scores = np.log(weights) + rng.gumbel(size=weights.shape)
+    order = np.argsort(-scores, axis=1, kind="stable")
+    counts = rng.integers(2, 4, size=len(segment)) if tags else rng.integers(1, 3, size=len(segment))
+    liked = np.zeros(weights.shape, dtype=bool)
+    for k in range(int(counts.max())):
+        rows = np.flatnonzero(counts > k)
+        columns = order[rows, k]
+        valid = np.isfinite(scores[rows, columns])
+        liked[rows[valid], columns[valid]] = True
+    return liked
+
+
+def _restaurant_weights(
+    rng: np.random.Generator,
+    *,
+    segment: _IntArray,
+    district: list[str],
+    diet: _BoolArray,
+    menu: _Menu,
+) -> _FloatArray:
+    specs = menu.restaurants
+    affinity = np.array([[s.kinds.get(r.kind, 0.2) for r in specs] for s in _SEGMENTS])
+    weights = affinity[segment] * rng.gamma(1.0, 1.0, size=(len(segment), len(specs)))
+    home = np.array([[d == r.district for r in specs] for d in district])
+    weights *= np.where(home, 2.5, 1.0)
+    mains = menu.slot == 0
+    for r in range(len(specs)):
+        main_ok = menu.diet_ok[:, mains & (menu.restaurant == r)]  # diet x main
+        compatible = np.ones(len(segment))
+        for k in range(len(_DIETS)):
+            share = main_ok[k].mean()
+            compatible *= np.where(diet[:, k], np.sqrt(share), 1.0)
+        if diet.any():
+            both = diet.sum(axis=1) > 1
+            joint = np.all(main_ok[:, None, :] | ~diet.T[:, :, None], axis=0).any(axis=1)
+            compatible = np.where(both & ~joint, 0.0, compatible)
+        weights[:, r] *= compatible
+    return weights
+
+
+def _preferences(
+    rng: np.random.Generator,
+    *,
+    liked_tags: _BoolArray,
+    liked_categories: _BoolArray,
+    diet: _BoolArray,
+    menu: _Menu,
+) -> npt.NDArray[np.float32]:
+    matches = liked_tags.astype(np.float32) @ menu.tags.T.astype(np.float32)
+    category_hit = liked_categories[:, menu.category]
+    preference = (1.0 + 1.4 * np.minimum(matches, 2.0)) * np.where(category_hit, 1.9, 1.0)
+    preference *= rng.gamma(2.0, 0.5, size=preference.shape).astype(np.float32)
+    allowed = np.ones(preference.shape, dtype=bool)
+    for k in range(len(_DIETS)):
+        allowed &= ~diet[:, [k]] | menu.diet_ok[k][None, :]
+    return np.where(allowed, preference, 0.0).astype(np.float32)
+
+
+def _segment_preferences(menu: _Menu) -> _FloatArray:
+    """What an anonymous walk-in of each latent segment tends to order (segment x dish)."""
+    rows = []
+    for profile in _SEGMENTS:
+        tag_prior = np.array([profile.tags.get(t, 0.0) for t in menu.tag_names])
+        category_prior = np.array([profile.categories.get(c, 0.0) for c in menu.category_names])
+        tag_score = menu.tags @ (tag_prior / tag_prior.sum())
+        category_score = (category_prior / category_prior.sum())[menu.category]
+        rows.append((1.0 + 3.0 * tag_score) * (1.0 + 2.0 * category_score))
+    return np.array(rows)
