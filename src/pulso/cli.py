@@ -37,6 +37,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+promo_app = typer.Typer(help="Promotion texts.", no_args_is_help=True)
+app.add_typer(promo_app, name="promo")
 
 err = Console(stderr=True)
 
@@ -225,6 +227,54 @@ def demo(
         )
     if not no_serve:
         _serve(settings, host=host, port=port)
+
+
+@promo_app.command("parse")
+def promo_parse(
+    text: Annotated[str, typer.Argument(help='Promotion text, e.g. "50% dscto. en la 2da unidad".')],
+    regular_price: Annotated[
+        float | None, typer.Option(help="Regular unit price in soles (for amount-based promos).")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Parse a Spanish promotion text into its type and effective discount."""
+    from pulso.pricing.promo_text import parse_promo  # noqa: PLC0415
+
+    with _errors_as_one_line():
+        _settings(db)
+        parsed = parse_promo(text, regular_price_pen=regular_price)
+    document = parsed.to_dict()
+    if as_json:
+        _emit(document)
+        return
+    discount = document["effective_discount"]
+    shown = "unknown" if discount is None else f"{discount:.1%}"
+    typer.echo(f"{document['type']}: effective discount {shown}, minimum units {document['min_units']}")
+
+
+@app.command()
+def sentiment(
+    text: Annotated[str, typer.Argument(help='A review, e.g. "Buenazo el ceviche pero caro".')],
+    lang: Annotated[str, typer.Option(help="es, en or auto.")] = "auto",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Overall and per-aspect sentiment of a review (offline)."""
+    from pulso.customers.sentiment import analyze_feedback  # noqa: PLC0415
+
+    if lang not in {"es", "en", "auto"}:
+        err.print(f"[bold red]error:[/] --lang must be es, en or auto, got {lang!r}")
+        raise typer.Exit(code=1)
+    with _errors_as_one_line():
+        _settings(db)
+        result = analyze_feedback(text, lang=lang).to_dict()
+    if as_json:
+        _emit(result)
+        return
+    typer.echo(f"{result['label']} ({result['score']:+.2f})")
+    for aspect in result["aspects"]:
+        typer.echo(f"  {aspect['aspect']}: {aspect['label']}  «{aspect['evidence']}»")
 
 
 def main() -> None:

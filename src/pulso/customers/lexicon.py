@@ -83,27 +83,6 @@ _OPENER_WEIGHTS = {
     "negative": -1.0,
     "strongnegative": -2.0,
 }
-_CONTRACTED_NEGATORS = frozenset(
-    (
-        "dont",
-        "didnt",
-        "doesnt",
-        "wasnt",
-        "werent",
-        "isnt",
-        "arent",
-        "cant",
-        "couldnt",
-        "wont",
-        "wouldnt",
-        "shouldnt",
-        "havent",
-        "hasnt",
-        "hadnt",
-        "aint",
-    )
-)
-
 V = TypeVar("V")
 
 
@@ -472,7 +451,7 @@ class _ClauseReader:
         modifier = self.lexicon.modifiers.match(self.tokens, position)
         if modifier is not None and not self._reads_as_opinion(position, modifier[0]):
             return self._modify(position, *modifier)
-        if token.endswith("n't") or token in _CONTRACTED_NEGATORS:
+        if token.endswith("n't"):
             self.negators.append(position)
             return 1
         emoji = self.lexicon.emojis.entries.get((token,))

@@ -450,7 +450,8 @@ def analyze_feedback(
 
     With a fitted :class:`SentimentClassifier` the label is its prediction and the score
     ``P(positive) - P(negative)``; without one (or with a :class:`LexiconSentiment`) both come
-    from the lexicon. Aspects always come from the lexicon, clause by clause.
+    from the lexicon. Aspects always come from the lexicon, clause by clause. ``lang`` (``auto``,
+    ``es`` or ``en``) picks which lexicon is read first; it overrides a scorer's own ``lang``.
     """
     if not isinstance(text, str):
         raise InputError(f"feedback text must be a str, got {type(text).__name__}")

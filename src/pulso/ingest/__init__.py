@@ -1,1 +1,33 @@
-"""ingest package."""
+"""Reading, validating and loading import files; preprocessing transformers."""
+
+from pulso.ingest.preprocessing import (
+    ConsistencyChecker,
+    GroupMedianImputer,
+    RobustOutlierFlagger,
+    make_preprocessor,
+)
+from pulso.ingest.readers import RawTable, read_table
+from pulso.ingest.runner import IngestOptions, IngestResult, ingest_file
+from pulso.ingest.sizes import PackSize, find_size_in_name, parse_size
+from pulso.ingest.specs import SPECS, ImportSpec, get_spec
+from pulso.ingest.validation import ValidationResult, validate_frame
+
+__all__ = [
+    "SPECS",
+    "ConsistencyChecker",
+    "GroupMedianImputer",
+    "ImportSpec",
+    "IngestOptions",
+    "IngestResult",
+    "PackSize",
+    "RawTable",
+    "RobustOutlierFlagger",
+    "ValidationResult",
+    "find_size_in_name",
+    "get_spec",
+    "ingest_file",
+    "make_preprocessor",
+    "parse_size",
+    "read_table",
+    "validate_frame",
+]

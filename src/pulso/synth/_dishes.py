@@ -8,9 +8,13 @@ below it. The classic Kasavana-Smith analysis over a restaurant's whole menu (po
 dish sells at least 70% of 1/N of the units, profitable when its margin is at least the
 unit-weighted mean) recovers these classes from the generated orders.
 
-Besides the menu columns, a dish says how diners talk about it (``short``, ``gender``,
-``plural`` feed the review writer), how many people one unit serves, and whether it is only sold
-as the weekday lunch ``menú``.
+Menus are written as tables, one dish per line::
+
+    name | category | price | cost | class | tags | ingredients | description | short | flags
+
+``short`` is how diners name the dish in reviews; ``flags`` hold its grammatical gender and
+number (``f``, ``pl``) for the review writer, how many people one unit serves
+(``serves=4``), a popularity multiplier (``w=3``) and ``lunch`` for the weekday lunch menú.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ class Dish:
     gender: str = "m"
     plural: bool = False
     serves: int = 1
+    weight: float = 1.0
     weekday_lunch_only: bool = False
 
     @property
@@ -52,22 +57,12 @@ class Dish:
 # Which categories fill which part of an order: every person picks a main, a party may share
 # starters, most people add a drink and a few a dessert.
 SLOT_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "main": (
-        "ceviches",
-        "fondos",
-        "sopas",
-        "brasas",
-        "chaufas",
-        "tallarines",
-        "sánguches",
-        "makis",
-        "menú",
-        "parrilla",
-    ),
+    "main": ("ceviches", "fondos", "sopas", "brasas", "chaufas", "tallarines", "sánguches",
+             "makis", "menú", "parrilla"),
     "starter": ("entradas", "guarniciones"),
     "drink": ("bebidas",),
     "dessert": ("postres",),
-}
+}  # fmt: skip
 
 # Diet restriction -> the rule a dish must meet: ("require", tag) or ("exclude", tag).
 DIET_TAGS: dict[str, tuple[str, str]] = {
@@ -75,1438 +70,200 @@ DIET_TAGS: dict[str, tuple[str, str]] = {
     "sin gluten": ("require", "sin gluten"),
     "sin mariscos": ("exclude", "mariscos"),
 }
+_CLASSES = ("star", "plowhorse", "puzzle", "dog")
 
 
-def _d(
-    name: str,
-    category: str,
-    price: float,
-    cost: float,
-    menu_class: str,
-    tags: str,
-    ingredients: str,
-    description: str,
-    *,
-    short: str,
-    gender: str = "m",
-    plural: bool = False,
-    serves: int = 1,
-    weekday_lunch_only: bool = False,
-) -> Dish:
-    return Dish(
-        name=name,
-        category=category,
-        price_pen=price,
-        cost_pen=cost,
-        menu_class=menu_class,
-        tags=tuple(t.strip() for t in tags.split(";") if t.strip()),
-        ingredients=tuple(i.strip() for i in ingredients.split(";") if i.strip()),
-        description=description,
-        short=short,
-        gender=gender,
-        plural=plural,
-        serves=serves,
-        weekday_lunch_only=weekday_lunch_only,
-    )
+def _menu(table: str) -> tuple[Dish, ...]:
+    """Parse a menu table (see the module docstring)."""
+    dishes = []
+    for line in table.strip().splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        name, category, price, cost, menu_class, tags, ingredients, description, short = cells[:9]
+        flags = cells[9].split() if len(cells) > 9 else []
+        options = dict(flag.split("=") for flag in flags if "=" in flag)
+        if menu_class not in _CLASSES:
+            raise ValueError(f"unknown menu class {menu_class!r} for {name!r}")
+        dishes.append(
+            Dish(
+                name=name,
+                category=category,
+                price_pen=float(price),
+                cost_pen=float(cost),
+                menu_class=menu_class,
+                tags=tuple(tags.split(";")),
+                ingredients=tuple(ingredients.split(";")),
+                description=description,
+                short=short,
+                gender="f" if "f" in flags else "m",
+                plural="pl" in flags,
+                serves=int(options.get("serves", "1")),
+                weight=float(options.get("w", "1")),
+                weekday_lunch_only="lunch" in flags,
+            )
+        )
+    return tuple(dishes)
 
 
-# Drinks and desserts several restaurants sell, at each restaurant's own price.
-def _inca_kola_500(price: float, cls: str = "plowhorse") -> Dish:
-    return _d(
-        "Inca Kola 500 ml",
-        "bebidas",
-        price,
-        2.40,
-        cls,
-        "vegetariano;sin gluten;dulce",
-        "gaseosa",
-        "Gaseosa personal helada.",
-        short="inca kola",
-        gender="f",
-    )
+_CEVICHERIA = _menu("""
+Ceviche clásico | ceviches | 38.00 | 12.00 | star | marino;picante;sin gluten;frío | pescado;limón;ají limo;cebolla roja;camote;choclo | Pesca del día en leche de tigre con ají limo, camote glaseado y choclo. | ceviche |
+Ceviche mixto | ceviches | 45.00 | 16.00 | star | marino;mariscos;picante;sin gluten;frío | pescado;pulpo;calamar;langostinos;limón;ají limo;cebolla roja | Pescado, pulpo, calamar y langostinos en leche de tigre. | ceviche mixto |
+Tiradito al ají amarillo | ceviches | 36.00 | 11.00 | puzzle | marino;sin gluten;frío | pescado;limón;ají amarillo;choclo | Láminas de pescado en crema de ají amarillo. | tiradito |
+Ceviche de conchas negras | ceviches | 58.00 | 24.00 | puzzle | marino;mariscos;picante;sin gluten;frío | conchas negras;limón;ají limo;cebolla roja | Conchas negras de Tumbes con cancha y choclo. | ceviche de conchas negras |
+Ceviche de champiñones | ceviches | 30.00 | 8.00 | puzzle | vegetariano;picante;sin gluten;frío | champiñones;limón;ají limo;cebolla roja;camote | Champiñones marinados al limón con ají limo. | ceviche de champiñones |
+Leche de tigre | entradas | 18.00 | 7.50 | plowhorse | marino;picante;sin gluten;frío | pescado;limón;ají limo;apio;cancha | Vaso de leche de tigre con trocitos de pescado. | leche de tigre | f
+Causa limeña | entradas | 24.00 | 6.50 | star | marino;criollo;sin gluten;frío | papa amarilla;ají amarillo;atún;palta;mayonesa;limón | Papa amarilla prensada con ají, rellena de atún y palta. | causa | f
+Papa a la huancaína | entradas | 16.00 | 5.00 | plowhorse | vegetariano;criollo;frío | papa;queso fresco;ají amarillo;leche;galleta de soda | Papa sancochada en salsa de queso y ají amarillo. | huancaína | f
+Choritos a la chalaca | entradas | 22.00 | 12.00 | dog | marino;mariscos;picante;sin gluten;frío | choros;cebolla;tomate;rocoto;limón;choclo | Choros con salsa chalaca de cebolla, tomate y rocoto. | choritos | pl
+Jalea mixta | fondos | 54.00 | 21.00 | star | marino;mariscos;frito | pescado;calamar;langostinos;yuca;harina;salsa criolla | Fritura de pescado y mariscos con yuca y salsa criolla, para dos. | jalea | f serves=2
+Arroz con mariscos | fondos | 36.00 | 25.00 | plowhorse | marino;mariscos | arroz;mariscos;ají panca;ají amarillo;culantro | Arroz norteño con mariscos y salsa criolla. | arroz con mariscos |
+Chicharrón de pescado | fondos | 34.00 | 12.00 | puzzle | marino;frito | pescado;harina;yuca;salsa tártara | Trozos de pescado fritos con yuca y tártara. | chicharrón de pescado |
+Parihuela | sopas | 48.00 | 22.00 | puzzle | marino;mariscos;picante;sin gluten | pescado;mariscos;ají panca;chicha de jora | Sopa concentrada de pescado y mariscos al estilo chalaco. | parihuela | f
+Chilcano de pescado | sopas | 14.00 | 6.00 | dog | marino;sin gluten | cabeza de pescado;limón;culantro;cebolla china | Caldo levantamuertos de pescado con limón. | chilcano |
+Chicha morada (vaso) | bebidas | 7.00 | 1.40 | plowhorse | vegetariano;sin gluten;criollo;dulce | maíz morado;piña;canela;clavo;limón | Chicha de maíz morado hecha en casa. | chicha morada | f
+Chicha morada (jarra 1 L) | bebidas | 20.00 | 4.00 | puzzle | vegetariano;sin gluten;criollo;dulce | maíz morado;piña;canela;clavo;limón | Jarra de chicha morada de la casa para la mesa. | chicha | f serves=4
+Inca Kola 500 ml | bebidas | 6.00 | 2.40 | plowhorse | vegetariano;sin gluten;dulce | gaseosa | Gaseosa personal helada. | inca kola | f
+Cerveza Cusqueña 620 ml | bebidas | 14.00 | 5.80 | plowhorse | vegetariano | cerveza | Cerveza nacional bien helada. | chela | f
+Limonada frozen | bebidas | 12.00 | 3.50 | dog | vegetariano;sin gluten;frío | limón;hielo;azúcar | Limonada frozen de limón sutil. | limonada | f
+Suspiro a la limeña | postres | 14.00 | 4.00 | dog | vegetariano;sin gluten;criollo;dulce | manjar blanco;merengue;oporto;canela | Manjar blanco con merengue al oporto. | suspiro |
+Mazamorra morada | postres | 10.00 | 2.50 | dog | vegetariano;sin gluten;criollo;dulce | maíz morado;frutas secas;chuño;canela | Mazamorra de maíz morado con frutas. | mazamorra | f
+""")
 
+_POLLERIA = _menu("""
+1/4 de pollo a la brasa | brasas | 21.90 | 10.50 | plowhorse | pollo;a la brasa | pollo;papas fritas;ensalada;cremas | Cuarto de pollo a la brasa con papas fritas, ensalada y cremas. | pollo a la brasa |
+1/2 pollo a la brasa | brasas | 39.90 | 16.00 | star | pollo;a la brasa | pollo;papas fritas;ensalada;cremas | Medio pollo a la brasa con papas y ensalada. | pollito | serves=2
+Pollo a la brasa entero | brasas | 72.90 | 28.00 | star | pollo;a la brasa | pollo;papas fritas familiares;ensalada;cremas | Pollo entero a la brasa con papas familiares, ensalada y cremas. | pollo a la brasa | serves=4
+Mostrito | brasas | 24.90 | 13.00 | plowhorse | pollo;a la brasa;chifa | pollo;arroz chaufa;papas fritas | Cuarto de pollo con chaufa y papas. | mostrito |
+Chicharrón de pollo | fondos | 26.90 | 13.50 | dog | pollo;frito | pollo;harina;papas fritas;salsa criolla | Trozos de pollo crocantes con papas. | chicharrón de pollo |
+Lomo saltado | fondos | 36.90 | 14.00 | puzzle | carne;criollo | lomo fino;cebolla;tomate;sillao;papas fritas;arroz | Lomo salteado al wok con papas fritas y arroz. | lomo saltado |
+Parrilla familiar | parrilla | 119.00 | 52.00 | puzzle | carne;cerdo;pollo;parrilla | bife;chorizo;pollo;anticucho;papas;ensalada | Parrilla para cuatro: bife, chorizo, pollo y anticucho. | parrilla | f serves=4
+Salchipapa | fondos | 15.90 | 8.50 | dog | cerdo;frito | salchicha;papas fritas;cremas | Papas fritas con salchicha y cremas. | salchipapa | f
+Papas fritas familiares | guarniciones | 16.90 | 5.00 | puzzle | vegetariano;sin gluten;frito | papa | Porción familiar de papas fritas. | papas | f pl serves=3
+Ensalada fresca | guarniciones | 12.90 | 5.50 | dog | vegetariano;sin gluten;frío | lechuga;tomate;pepino;palta;limón | Ensalada de lechuga, tomate, pepino y palta. | ensalada | f
+Anticuchos de corazón | guarniciones | 24.90 | 8.00 | puzzle | carne;parrilla;picante;criollo;sin gluten | corazón de res;ají panca;comino;papa;choclo | Dos palitos de anticucho con papa dorada y choclo. | anticuchos | pl
+Inca Kola 1.5 L | bebidas | 13.90 | 5.60 | plowhorse | vegetariano;sin gluten;dulce | gaseosa | Gaseosa familiar para compartir. | inca kola | f serves=4
+Inca Kola 500 ml | bebidas | 6.00 | 2.40 | plowhorse | vegetariano;sin gluten;dulce | gaseosa | Gaseosa personal helada. | inca kola | f
+Chicha morada (jarra 1 L) | bebidas | 16.00 | 4.00 | puzzle | vegetariano;sin gluten;criollo;dulce | maíz morado;piña;canela;clavo;limón | Jarra de chicha morada de la casa para la mesa. | chicha | f serves=4
+Cerveza Pilsen 630 ml | bebidas | 12.00 | 5.80 | dog | vegetariano | cerveza | Cerveza nacional bien helada. | chela | f
+Picarones | postres | 14.00 | 3.80 | dog | vegetariano;frito;criollo;dulce | zapallo;camote;harina;miel de chancaca | Buñuelos de zapallo y camote con miel de chancaca. | picarones | pl
+Torta de chocolate | postres | 12.00 | 5.00 | dog | vegetariano;dulce | harina;cacao;huevo;fudge | Tajada de torta húmeda de chocolate. | torta | f
+""")
 
-def _inca_kola_15(price: float, cls: str = "plowhorse") -> Dish:
-    return _d(
-        "Inca Kola 1.5 L",
-        "bebidas",
-        price,
-        5.60,
-        cls,
-        "vegetariano;sin gluten;dulce",
-        "gaseosa",
-        "Gaseosa familiar para compartir.",
-        short="inca kola",
-        gender="f",
-        serves=4,
-    )
+_CRIOLLO = _menu("""
+Menú del día | menú | 16.00 | 10.00 | plowhorse | criollo | entrada;segundo;refresco | Entrada, segundo y refresco; cambia cada día. | menú | lunch
+Papa a la huancaína | entradas | 18.00 | 5.50 | plowhorse | vegetariano;criollo;frío | papa;queso fresco;ají amarillo;leche;galleta de soda | Papa sancochada en salsa de queso y ají amarillo. | huancaína | f
+Ocopa arequipeña | entradas | 17.00 | 6.00 | dog | vegetariano;criollo;picante | papa;huacatay;ají mirasol;queso fresco;maní;galleta | Papa con salsa de huacatay, ají mirasol y maní. | ocopa | f
+Causa rellena de pollo | entradas | 20.00 | 6.00 | star | pollo;criollo;sin gluten;frío | papa amarilla;ají amarillo;pollo;mayonesa;palta | Causa de papa amarilla rellena de pollo y palta. | causa | f
+Rocoto relleno | entradas | 28.00 | 9.00 | puzzle | carne;picante;criollo | rocoto;carne molida;queso;pasas;aceituna;pastel de papa | Rocoto arequipeño relleno de carne con pastel de papa. | rocoto relleno |
+Tamal criollo | entradas | 10.00 | 4.00 | dog | cerdo;criollo;sin gluten | maíz;cerdo;ají panca;aceituna;salsa criolla | Tamal de cerdo con salsa criolla. | tamal |
+Lomo saltado | fondos | 42.00 | 16.00 | star | carne;criollo | lomo fino;cebolla;tomate;sillao;papas fritas;arroz | Lomo salteado al wok con papas fritas y arroz. | lomo saltado |
+Ají de gallina | fondos | 32.00 | 9.00 | star | pollo;criollo | gallina;ají amarillo;pan;leche;pecanas;arroz;papa | Gallina deshilachada en crema de ají amarillo con arroz y papa. | ají de gallina |
+Seco de res con frejoles | fondos | 38.00 | 13.00 | star | carne;criollo | res;culantro;chicha de jora;frejoles;arroz | Res guisada al culantro con frejoles y arroz. | seco |
+Tacu tacu con lomo | fondos | 46.00 | 18.00 | puzzle | carne;criollo;frito | frejoles;arroz;lomo;huevo;plátano | Tacu tacu crocante con lomo saltado, huevo y plátano. | tacu tacu |
+Arroz con pollo | fondos | 26.00 | 14.50 | plowhorse | pollo;criollo | arroz;pollo;culantro;arvejas;zanahoria;salsa criolla | Arroz verde al culantro con pierna de pollo. | arroz con pollo |
+Carapulcra con sopa seca | fondos | 36.00 | 12.00 | puzzle | cerdo;criollo | papa seca;cerdo;maní;ají panca;tallarines | Guiso de papa seca con cerdo, acompañado de sopa seca. | carapulcra | f
+Pachamanca a la olla | fondos | 48.00 | 18.00 | puzzle | carne;cerdo;pollo;criollo;sin gluten | res;cerdo;pollo;huacatay;papa;camote;habas;humita | Carnes marinadas en huacatay con papa, camote y humita. | pachamanca | f
+Locro de zapallo | fondos | 24.00 | 6.50 | puzzle | vegetariano;criollo;sin gluten | zapallo;papa;choclo;queso fresco;arroz | Guiso de zapallo con queso fresco y arroz. | locro |
+Aguadito de pollo | sopas | 20.00 | 11.00 | plowhorse | pollo;criollo;sin gluten | pollo;arroz;culantro;arvejas;ají amarillo | Caldo verde de arroz al culantro. | aguadito |
+Chupe de camarones | sopas | 56.00 | 24.00 | puzzle | marino;mariscos;criollo | camarones;leche;queso;huevo;papa;choclo | Chupe arequipeño de camarones con huevo y queso. | chupe |
+Sopa criolla | sopas | 22.00 | 12.00 | dog | carne;criollo | res;fideos;leche;huevo;ají panca | Sopa de fideos con carne, leche y huevo. | sopa criolla | f
+Chicha morada (vaso) | bebidas | 7.00 | 1.40 | plowhorse | vegetariano;sin gluten;criollo;dulce | maíz morado;piña;canela;clavo;limón | Chicha de maíz morado hecha en casa. | chicha morada | f
+Chicha morada (jarra 1 L) | bebidas | 20.00 | 4.00 | dog | vegetariano;sin gluten;criollo;dulce | maíz morado;piña;canela;clavo;limón | Jarra de chicha morada de la casa para la mesa. | chicha | f serves=4
+Inca Kola 500 ml | bebidas | 6.00 | 2.40 | plowhorse | vegetariano;sin gluten;dulce | gaseosa | Gaseosa personal helada. | inca kola | f
+Emoliente | bebidas | 5.00 | 1.20 | dog | vegetariano;sin gluten;criollo | cebada;linaza;cola de caballo;limón | Emoliente caliente de la casa. | emoliente |
+Pisco sour | bebidas | 24.00 | 6.50 | puzzle | vegetariano;criollo | pisco quebranta;limón;clara de huevo;amargo de angostura | Pisco sour clásico de pisco quebranta. | pisco sour |
+Suspiro a la limeña | postres | 14.00 | 4.00 | dog | vegetariano;sin gluten;criollo;dulce | manjar blanco;merengue;oporto;canela | Manjar blanco con merengue al oporto. | suspiro |
+Mazamorra morada | postres | 10.00 | 2.50 | dog | vegetariano;sin gluten;criollo;dulce | maíz morado;frutas secas;chuño;canela | Mazamorra de maíz morado con frutas. | mazamorra | f
+Arroz con leche | postres | 10.00 | 2.40 | dog | vegetariano;sin gluten;criollo;dulce | arroz;leche;canela;clavo | Arroz con leche con canela, receta de la abuela. | arroz con leche |
+""")
 
+_CHIFA = _menu("""
+Wantán frito | entradas | 14.00 | 4.00 | plowhorse | cerdo;chifa;frito | masa wantán;cerdo;salsa tamarindo | Docena de wantanes fritos con salsa de tamarindo. | wantán frito |
+Enrollado primavera | entradas | 12.00 | 4.50 | dog | vegetariano;chifa;frito | masa;col china;zanahoria;brotes de soya | Rollitos de verduras crocantes. | enrollado |
+Siu mai de cerdo | entradas | 15.00 | 7.00 | dog | cerdo;chifa | cerdo;langostino;masa wantán | Cuatro siu mai al vapor. | siu mai |
+Sopa wantán | sopas | 16.00 | 6.00 | dog | cerdo;chifa | caldo de gallina;wantán;cerdo;verduras | Sopa con wantanes de cerdo y verduras. | sopa wantán | f
+Sopa fuchifu | sopas | 14.00 | 6.50 | dog | pollo;chifa | caldo de gallina;huevo;pollo;cebolla china | Sopa de huevo batido y pollo. | fuchifu |
+Arroz chaufa de pollo | chaufas | 22.00 | 7.00 | star | pollo;chifa | arroz;pollo;huevo;cebolla china;sillao | Chaufa de pollo al wok. | chaufa |
+Chaufa especial | chaufas | 28.00 | 9.00 | star | pollo;cerdo;chifa | arroz;pollo;chancho asado;langostino;huevo;sillao | Chaufa con pollo, chancho asado y langostinos. | chaufa especial |
+Aeropuerto | chaufas | 26.00 | 9.50 | puzzle | pollo;chifa | arroz chaufa;tallarín saltado;pollo;tortilla | Chaufa y tallarín saltado juntos, con tortilla. | aeropuerto |
+Chaufa de verduras | chaufas | 18.00 | 5.00 | puzzle | vegetariano;chifa | arroz;verduras;huevo;sillao | Chaufa de verduras al wok. | chaufa de verduras |
+Tallarín saltado de pollo | tallarines | 24.00 | 7.50 | star | pollo;chifa | tallarín;pollo;verduras;sillao;ostión | Tallarines salteados al wok con pollo. | tallarín saltado |
+Tallarín saltado de verduras | tallarines | 19.00 | 5.50 | puzzle | vegetariano;chifa | tallarín;verduras;sillao | Tallarines salteados con verduras. | tallarín de verduras |
+Pollo chi jau kay | fondos | 30.00 | 9.00 | star | pollo;chifa;frito | pollo;harina;salsa de ostión;ajonjolí | Pollo frito en salsa de ostión. | chi jau kay |
+Kam lu wantán | fondos | 32.00 | 10.50 | star | pollo;cerdo;mariscos;chifa;frito | wantán;pollo;cerdo;langostino;piña;salsa agridulce | Wantanes fritos con pollo, chancho y langostinos en salsa agridulce. | kam lu wantán |
+Chancho con tamarindo | fondos | 32.00 | 10.00 | puzzle | cerdo;chifa;frito | cerdo;tamarindo;verduras | Chancho frito en salsa de tamarindo. | chancho con tamarindo |
+Combinado Hong Fa | fondos | 17.00 | 10.50 | plowhorse | pollo;chifa;frito | arroz chaufa;tallarín;pollo frito;wantán | Combinado de chaufa, tallarín, pollo y wantán. | combinado |
+Inca Kola 1.5 L | bebidas | 11.00 | 5.60 | plowhorse | vegetariano;sin gluten;dulce | gaseosa | Gaseosa familiar para compartir. | inca kola | f serves=4
+Inca Kola 500 ml | bebidas | 5.00 | 2.40 | plowhorse | vegetariano;sin gluten;dulce | gaseosa | Gaseosa personal helada. | inca kola | f
+Té jazmín | bebidas | 4.00 | 0.60 | plowhorse | vegetariano;sin gluten;chifa | té jazmín | Tetera de té jazmín. | té |
+Chicha morada (jarra 1 L) | bebidas | 14.00 | 4.00 | dog | vegetariano;sin gluten;criollo;dulce | maíz morado;piña;canela;clavo;limón | Jarra de chicha morada de la casa para la mesa. | chicha | f serves=4
+""")
 
-def _chicha_glass(price: float, cls: str = "plowhorse") -> Dish:
-    return _d(
-        "Chicha morada (vaso)",
-        "bebidas",
-        price,
-        1.40,
-        cls,
-        "vegetariano;sin gluten;criollo;dulce",
-        "maíz morado;piña;canela;clavo;limón",
-        "Chicha de maíz morado hecha en casa.",
-        short="chicha morada",
-        gender="f",
-    )
+_SANGUCHERIA = _menu("""
+Pan con chicharrón | sánguches | 17.00 | 5.50 | star | cerdo;criollo;frito | pan francés;chicharrón de cerdo;camote frito;salsa criolla | Chicharrón de cerdo con camote frito y salsa criolla. | pan con chicharrón |
+Butifarra | sánguches | 15.00 | 4.50 | star | cerdo;criollo | pan francés;jamón del país;salsa criolla | Jamón del país con salsa criolla. | butifarra | f
+Sánguche de lechón | sánguches | 19.00 | 6.50 | puzzle | cerdo;criollo | pan;lechón;salsa criolla;camote | Lechón al horno con camote y criolla. | lechón |
+Triple | sánguches | 12.00 | 6.50 | plowhorse | vegetariano | pan de molde;palta;tomate;huevo | Clásico triple de palta, tomate y huevo. | triple |
+Pan con pejerrey | sánguches | 16.00 | 5.00 | puzzle | marino;frito;criollo | pan francés;pejerrey;salsa criolla | Pejerrey arrebozado con salsa criolla. | pan con pejerrey |
+Sánguche de pavo | sánguches | 18.00 | 10.50 | plowhorse | criollo | pan francés;pavo al horno;salsa criolla;lechuga | Pavo horneado en casa. | sánguche de pavo |
+Camote frito | guarniciones | 8.00 | 3.00 | dog | vegetariano;sin gluten;frito | camote | Porción de camote frito. | camote |
+Papas nativas fritas | guarniciones | 10.00 | 3.00 | plowhorse | vegetariano;sin gluten;frito | papa nativa | Papas nativas crocantes. | papas nativas | f pl
+Jugo de papaya | bebidas | 9.00 | 3.50 | plowhorse | vegetariano;sin gluten | papaya;azúcar | Jugo de papaya recién licuado. | jugo |
+Chicha morada (vaso) | bebidas | 6.00 | 1.40 | plowhorse | vegetariano;sin gluten;criollo;dulce | maíz morado;piña;canela;clavo;limón | Chicha de maíz morado hecha en casa. | chicha morada | f
+Inca Kola 500 ml | bebidas | 5.00 | 2.40 | dog | vegetariano;sin gluten;dulce | gaseosa | Gaseosa personal helada. | inca kola | f
+Café pasado | bebidas | 6.00 | 1.00 | puzzle | vegetariano;sin gluten | café de Chanchamayo | Café pasado de Chanchamayo. | café |
+Emoliente | bebidas | 4.00 | 1.00 | dog | vegetariano;sin gluten;criollo | cebada;linaza;cola de caballo;limón | Emoliente caliente. | emoliente |
+Alfajor de maicena | postres | 5.00 | 1.50 | dog | vegetariano;dulce | maicena;manjar blanco | Alfajor relleno de manjar blanco. | alfajor |
+""")
 
+_NIKKEI = _menu("""
+Tiradito nikkei | entradas | 46.00 | 14.00 | star | marino;nikkei;frío | pescado;salsa ponzu;ají limo;ajonjolí | Tiradito en salsa ponzu con ají limo. | tiradito nikkei |
+Gyozas de langostino | entradas | 36.00 | 19.00 | plowhorse | marino;mariscos;nikkei | langostino;masa gyoza;sillao | Cinco gyozas de langostino a la plancha. | gyozas | f pl
+Edamame | entradas | 18.00 | 9.00 | dog | vegetariano;sin gluten;nikkei | edamame;sal de maras | Edamame con sal de Maras. | edamame |
+Maki acevichado | makis | 42.00 | 12.00 | star | marino;mariscos;nikkei;picante | arroz;langostino;palta;pescado;salsa acevichada | Maki de langostino y palta cubierto de pescado con salsa acevichada. | maki acevichado |
+Maki furai | makis | 38.00 | 20.00 | plowhorse | marino;mariscos;nikkei;frito | arroz;langostino;queso crema;palta;panko | Maki empanizado de langostino. | maki furai |
+Maki de palta y pepino | makis | 28.00 | 6.00 | puzzle | vegetariano;nikkei | arroz;palta;pepino;nori | Maki vegetariano de palta y pepino. | maki de palta |
+Ceviche nikkei | ceviches | 48.00 | 15.00 | star | marino;nikkei;picante;frío | atún;limón;sillao;aceite de ajonjolí;nori | Ceviche de atún al estilo nikkei. | ceviche nikkei |
+Salmón teriyaki | fondos | 62.00 | 22.00 | puzzle | marino;nikkei | salmón;salsa teriyaki;arroz gohan | Salmón glaseado en teriyaki con gohan. | salmón |
+Chaufa nikkei de langostinos | fondos | 46.00 | 30.00 | plowhorse | marino;mariscos;nikkei | arroz;langostinos;tortilla;sillao | Chaufa al wok con langostinos y tortilla. | chaufa nikkei |
+Lomo saltado nikkei | fondos | 58.00 | 21.00 | star | carne;nikkei | lomo fino;sillao;mirin;papas fritas;gohan | Lomo saltado con toque de mirin. | lomo saltado |
+Sake caliente | bebidas | 28.00 | 8.00 | puzzle | vegetariano;nikkei | sake | Botellita de sake caliente. | sake |
+Limonada de hierbabuena | bebidas | 14.00 | 8.00 | plowhorse | vegetariano;sin gluten;frío | limón;hierbabuena;hielo | Limonada con hierbabuena. | limonada | f
+Chicha morada (vaso) | bebidas | 10.00 | 1.40 | dog | vegetariano;sin gluten;criollo;dulce | maíz morado;piña;canela;clavo;limón | Chicha de maíz morado hecha en casa. | chicha morada | f
+Inca Kola 500 ml | bebidas | 8.00 | 2.40 | plowhorse | vegetariano;sin gluten;dulce | gaseosa | Gaseosa personal helada. | inca kola | f
+Mochi de lúcuma | postres | 18.00 | 9.00 | dog | vegetariano;sin gluten;dulce;nikkei | arroz glutinoso;helado de lúcuma | Mochi relleno de helado de lúcuma. | mochi |
+Suspiro de maracuyá | postres | 20.00 | 5.00 | puzzle | vegetariano;sin gluten;dulce | manjar blanco;maracuyá;merengue | Suspiro limeño con maracuyá. | suspiro de maracuyá |
+""")
 
-def _chicha_jug(price: float, cls: str = "puzzle") -> Dish:
-    return _d(
-        "Chicha morada (jarra 1 L)",
-        "bebidas",
-        price,
-        4.00,
-        cls,
-        "vegetariano;sin gluten;criollo;dulce",
-        "maíz morado;piña;canela;clavo;limón",
-        "Jarra de chicha morada de la casa para la mesa.",
-        short="chicha",
-        gender="f",
-        serves=4,
-    )
+_ANTICUCHERIA = _menu("""
+Anticuchos de corazón | parrilla | 24.00 | 7.50 | star | carne;parrilla;picante;criollo;sin gluten | corazón de res;ají panca;comino;vinagre;papa dorada;choclo | Tres palitos de corazón con papa dorada y choclo. | anticuchos | pl
+Rachi | parrilla | 20.00 | 11.50 | plowhorse | carne;parrilla;criollo;sin gluten | mondongo;ají panca;papa dorada | Rachi a la parrilla con papa dorada. | rachi |
+Pancita | parrilla | 18.00 | 10.50 | plowhorse | carne;parrilla;criollo;sin gluten | pancita de res;ají panca;papa | Pancita a la parrilla. | pancita | f
+Mollejitas a la parrilla | parrilla | 22.00 | 7.00 | puzzle | pollo;parrilla;criollo;sin gluten | mollejas de pollo;ají panca;papa | Mollejitas marinadas con papa dorada. | mollejitas | f pl
+Choncholí | parrilla | 18.00 | 10.00 | dog | carne;parrilla;criollo;sin gluten | tripa de res;ají panca | Choncholí crocante a la parrilla. | choncholí |
+Anticucho de pollo | parrilla | 20.00 | 11.00 | dog | pollo;parrilla;criollo | pollo;ají panca;papa | Brochetas de pollo al ají panca. | anticucho de pollo |
+Choclo con queso | guarniciones | 12.00 | 4.00 | puzzle | vegetariano;sin gluten;criollo | choclo;queso fresco | Choclo serrano con queso. | choclo con queso |
+Papa dorada con ají | guarniciones | 9.00 | 5.00 | plowhorse | vegetariano;sin gluten;criollo | papa;ají de pollería | Papas doradas a la plancha. | papas | f pl
+Chicha morada (jarra 1 L) | bebidas | 16.00 | 4.00 | plowhorse | vegetariano;sin gluten;criollo;dulce | maíz morado;piña;canela;clavo;limón | Jarra de chicha morada de la casa para la mesa. | chicha | f serves=4
+Inca Kola 1.5 L | bebidas | 12.00 | 5.60 | plowhorse | vegetariano;sin gluten;dulce | gaseosa | Gaseosa familiar para compartir. | inca kola | f serves=4
+Cerveza Pilsen 630 ml | bebidas | 12.00 | 5.80 | plowhorse | vegetariano | cerveza | Cerveza nacional bien helada. | chela | f
+Picarones | postres | 14.00 | 3.80 | star | vegetariano;frito;criollo;dulce | zapallo;camote;harina;miel de chancaca | Buñuelos de zapallo y camote con miel de chancaca. | picarones | pl
+Arroz con leche | postres | 9.00 | 2.40 | dog | vegetariano;sin gluten;criollo;dulce | arroz;leche;canela;clavo | Arroz con leche con canela, receta de la abuela. | arroz con leche |
+""")
 
-
-def _beer(name: str, price: float, cls: str) -> Dish:
-    return _d(
-        name,
-        "bebidas",
-        price,
-        5.80,
-        cls,
-        "vegetariano",
-        "cerveza",
-        "Cerveza nacional bien helada.",
-        short="chela",
-        gender="f",
-    )
-
-
-def _suspiro(price: float, cls: str = "dog") -> Dish:
-    return _d(
-        "Suspiro a la limeña",
-        "postres",
-        price,
-        4.00,
-        cls,
-        "vegetariano;sin gluten;criollo;dulce",
-        "manjar blanco;merengue;oporto;canela",
-        "Manjar blanco con merengue al oporto.",
-        short="suspiro",
-    )
-
-
-def _mazamorra(price: float, cls: str = "dog") -> Dish:
-    return _d(
-        "Mazamorra morada",
-        "postres",
-        price,
-        2.50,
-        cls,
-        "vegetariano;sin gluten;criollo;dulce",
-        "maíz morado;frutas secas;chuño;canela",
-        "Mazamorra de maíz morado con frutas.",
-        short="mazamorra",
-        gender="f",
-    )
-
-
-def _picarones(price: float, cls: str = "dog") -> Dish:
-    return _d(
-        "Picarones",
-        "postres",
-        price,
-        3.80,
-        cls,
-        "vegetariano;frito;criollo;dulce",
-        "zapallo;camote;harina;miel de chancaca",
-        "Buñuelos de zapallo y camote con miel de chancaca.",
-        short="picarones",
-        plural=True,
-    )
-
-
-def _arroz_con_leche(price: float, cls: str = "dog") -> Dish:
-    return _d(
-        "Arroz con leche",
-        "postres",
-        price,
-        2.40,
-        cls,
-        "vegetariano;sin gluten;criollo;dulce",
-        "arroz;leche;canela;clavo",
-        "Arroz con leche con canela, receta de la abuela.",
-        short="arroz con leche",
-    )
-
-
-_CEVICHERIA = (
-    _d(
-        "Ceviche clásico",
-        "ceviches",
-        38.0,
-        12.0,
-        "star",
-        "marino;picante;sin gluten;frío",
-        "pescado;limón;ají limo;cebolla roja;camote;choclo",
-        "Pesca del día en leche de tigre con ají limo, camote glaseado y choclo.",
-        short="ceviche",
-    ),
-    _d(
-        "Ceviche mixto",
-        "ceviches",
-        45.0,
-        16.0,
-        "star",
-        "marino;mariscos;picante;sin gluten;frío",
-        "pescado;pulpo;calamar;langostinos;limón;ají limo;cebolla roja",
-        "Pescado, pulpo, calamar y langostinos en leche de tigre.",
-        short="ceviche mixto",
-    ),
-    _d(
-        "Tiradito al ají amarillo",
-        "ceviches",
-        36.0,
-        11.0,
-        "puzzle",
-        "marino;sin gluten;frío",
-        "pescado;limón;ají amarillo;choclo",
-        "Láminas de pescado en crema de ají amarillo.",
-        short="tiradito",
-    ),
-    _d(
-        "Ceviche de conchas negras",
-        "ceviches",
-        58.0,
-        24.0,
-        "puzzle",
-        "marino;mariscos;picante;sin gluten;frío",
-        "conchas negras;limón;ají limo;cebolla roja",
-        "Conchas negras de Tumbes con cancha y choclo.",
-        short="ceviche de conchas negras",
-    ),
-    _d(
-        "Ceviche de champiñones",
-        "ceviches",
-        30.0,
-        8.0,
-        "puzzle",
-        "vegetariano;picante;sin gluten;frío",
-        "champiñones;limón;ají limo;cebolla roja;camote",
-        "Champiñones marinados al limón con ají limo.",
-        short="ceviche de champiñones",
-    ),
-    _d(
-        "Leche de tigre",
-        "entradas",
-        18.0,
-        7.5,
-        "plowhorse",
-        "marino;picante;sin gluten;frío",
-        "pescado;limón;ají limo;apio;cancha",
-        "Vaso de leche de tigre con trocitos de pescado.",
-        short="leche de tigre",
-        gender="f",
-    ),
-    _d(
-        "Causa limeña",
-        "entradas",
-        24.0,
-        6.5,
-        "star",
-        "marino;criollo;sin gluten;frío",
-        "papa amarilla;ají amarillo;atún;palta;mayonesa;limón",
-        "Papa amarilla prensada con ají, rellena de atún y palta.",
-        short="causa",
-        gender="f",
-    ),
-    _d(
-        "Papa a la huancaína",
-        "entradas",
-        16.0,
-        5.0,
-        "plowhorse",
-        "vegetariano;criollo;frío",
-        "papa;queso fresco;ají amarillo;leche;galleta de soda",
-        "Papa sancochada en salsa de queso y ají amarillo.",
-        short="huancaína",
-        gender="f",
-    ),
-    _d(
-        "Choritos a la chalaca",
-        "entradas",
-        22.0,
-        12.0,
-        "dog",
-        "marino;mariscos;picante;sin gluten;frío",
-        "choros;cebolla;tomate;rocoto;limón;choclo",
-        "Choros con salsa chalaca de cebolla, tomate y rocoto.",
-        short="choritos",
-        plural=True,
-    ),
-    _d(
-        "Jalea mixta",
-        "fondos",
-        54.0,
-        21.0,
-        "star",
-        "marino;mariscos;frito",
-        "pescado;calamar;langostinos;yuca;harina;salsa criolla",
-        "Fritura de pescado y mariscos con yuca y salsa criolla, para dos.",
-        short="jalea",
-        gender="f",
-        serves=2,
-    ),
-    _d(
-        "Arroz con mariscos",
-        "fondos",
-        36.0,
-        25.0,
-        "plowhorse",
-        "marino;mariscos",
-        "arroz;mariscos;ají panca;ají amarillo;culantro",
-        "Arroz norteño con mariscos y salsa criolla.",
-        short="arroz con mariscos",
-    ),
-    _d(
-        "Chicharrón de pescado",
-        "fondos",
-        34.0,
-        12.0,
-        "puzzle",
-        "marino;frito",
-        "pescado;harina;yuca;salsa tártara",
-        "Trozos de pescado fritos con yuca y tártara.",
-        short="chicharrón de pescado",
-    ),
-    _d(
-        "Parihuela",
-        "sopas",
-        48.0,
-        22.0,
-        "puzzle",
-        "marino;mariscos;picante;sin gluten",
-        "pescado;mariscos;ají panca;chicha de jora",
-        "Sopa concentrada de pescado y mariscos al estilo chalaco.",
-        short="parihuela",
-        gender="f",
-    ),
-    _d(
-        "Chilcano de pescado",
-        "sopas",
-        14.0,
-        6.0,
-        "dog",
-        "marino;sin gluten",
-        "cabeza de pescado;limón;culantro;cebolla china",
-        "Caldo levantamuertos de pescado con limón.",
-        short="chilcano",
-    ),
-    _chicha_glass(7.0),
-    _chicha_jug(20.0),
-    _inca_kola_500(6.0),
-    _beer("Cerveza Cusqueña 620 ml", 14.0, "plowhorse"),
-    _d(
-        "Limonada frozen",
-        "bebidas",
-        12.0,
-        3.5,
-        "dog",
-        "vegetariano;sin gluten;frío",
-        "limón;hielo;azúcar",
-        "Limonada frozen de limón sutil.",
-        short="limonada",
-        gender="f",
-    ),
-    _suspiro(14.0),
-    _mazamorra(10.0),
-)
-
-_POLLERIA = (
-    _d(
-        "1/4 de pollo a la brasa",
-        "brasas",
-        21.9,
-        10.5,
-        "plowhorse",
-        "pollo;a la brasa",
-        "pollo;papas fritas;ensalada;cremas",
-        "Cuarto de pollo a la brasa con papas fritas, ensalada y cremas.",
-        short="pollo a la brasa",
-    ),
-    _d(
-        "1/2 pollo a la brasa",
-        "brasas",
-        39.9,
-        16.0,
-        "star",
-        "pollo;a la brasa",
-        "pollo;papas fritas;ensalada;cremas",
-        "Medio pollo a la brasa con papas y ensalada.",
-        short="pollito",
-        serves=2,
-    ),
-    _d(
-        "Pollo a la brasa entero",
-        "brasas",
-        72.9,
-        28.0,
-        "star",
-        "pollo;a la brasa",
-        "pollo;papas fritas familiares;ensalada;cremas",
-        "Pollo entero a la brasa con papas familiares, ensalada y cremas.",
-        short="pollo a la brasa",
-        serves=4,
-    ),
-    _d(
-        "Mostrito",
-        "brasas",
-        24.9,
-        13.0,
-        "plowhorse",
-        "pollo;a la brasa;chifa",
-        "pollo;arroz chaufa;papas fritas",
-        "Cuarto de pollo con chaufa y papas.",
-        short="mostrito",
-    ),
-    _d(
-        "Chicharrón de pollo",
-        "fondos",
-        26.9,
-        13.5,
-        "dog",
-        "pollo;frito",
-        "pollo;harina;papas fritas;salsa criolla",
-        "Trozos de pollo crocantes con papas.",
-        short="chicharrón de pollo",
-    ),
-    _d(
-        "Lomo saltado",
-        "fondos",
-        36.9,
-        14.0,
-        "puzzle",
-        "carne;criollo",
-        "lomo fino;cebolla;tomate;sillao;papas fritas;arroz",
-        "Lomo salteado al wok con papas fritas y arroz.",
-        short="lomo saltado",
-    ),
-    _d(
-        "Parrilla familiar",
-        "parrilla",
-        119.0,
-        52.0,
-        "puzzle",
-        "carne;cerdo;pollo;parrilla",
-        "bife;chorizo;pollo;anticucho;papas;ensalada",
-        "Parrilla para cuatro: bife, chorizo, pollo y anticucho.",
-        short="parrilla",
-        gender="f",
-        serves=4,
-    ),
-    _d(
-        "Salchipapa",
-        "fondos",
-        15.9,
-        8.5,
-        "dog",
-        "cerdo;frito",
-        "salchicha;papas fritas;cremas",
-        "Papas fritas con salchicha y cremas.",
-        short="salchipapa",
-        gender="f",
-    ),
-    _d(
-        "Papas fritas familiares",
-        "guarniciones",
-        16.9,
-        5.0,
-        "puzzle",
-        "vegetariano;sin gluten;frito",
-        "papa",
-        "Porción familiar de papas fritas.",
-        short="papas",
-        gender="f",
-        plural=True,
-        serves=3,
-    ),
-    _d(
-        "Ensalada fresca",
-        "guarniciones",
-        12.9,
-        5.5,
-        "dog",
-        "vegetariano;sin gluten;frío",
-        "lechuga;tomate;pepino;palta;limón",
-        "Ensalada de lechuga, tomate, pepino y palta.",
-        short="ensalada",
-        gender="f",
-    ),
-    _d(
-        "Anticuchos de corazón",
-        "guarniciones",
-        24.9,
-        8.0,
-        "puzzle",
-        "carne;parrilla;picante;criollo;sin gluten",
-        "corazón de res;ají panca;comino;papa;choclo",
-        "Dos palitos de anticucho con papa dorada y choclo.",
-        short="anticuchos",
-        plural=True,
-    ),
-    _inca_kola_15(13.9),
-    _inca_kola_500(6.0),
-    _chicha_jug(16.0),
-    _beer("Cerveza Pilsen 630 ml", 12.0, "dog"),
-    _picarones(14.0),
-    _d(
-        "Torta de chocolate",
-        "postres",
-        12.0,
-        5.0,
-        "dog",
-        "vegetariano;dulce",
-        "harina;cacao;huevo;fudge",
-        "Tajada de torta húmeda de chocolate.",
-        short="torta",
-        gender="f",
-    ),
-)
-
-_CRIOLLO = (
-    _d(
-        "Menú del día",
-        "menú",
-        16.0,
-        10.0,
-        "plowhorse",
-        "criollo",
-        "entrada;segundo;refresco",
-        "Entrada, segundo y refresco; cambia cada día.",
-        short="menú",
-        weekday_lunch_only=True,
-    ),
-    _d(
-        "Papa a la huancaína",
-        "entradas",
-        18.0,
-        5.5,
-        "plowhorse",
-        "vegetariano;criollo;frío",
-        "papa;queso fresco;ají amarillo;leche;galleta de soda",
-        "Papa sancochada en salsa de queso y ají amarillo.",
-        short="huancaína",
-        gender="f",
-    ),
-    _d(
-        "Ocopa arequipeña",
-        "entradas",
-        17.0,
-        6.0,
-        "dog",
-        "vegetariano;criollo;picante",
-        "papa;huacatay;ají mirasol;queso fresco;maní;galleta",
-        "Papa con salsa de huacatay, ají mirasol y maní.",
-        short="ocopa",
-        gender="f",
-    ),
-    _d(
-        "Causa rellena de pollo",
-        "entradas",
-        20.0,
-        6.0,
-        "star",
-        "pollo;criollo;sin gluten;frío",
-        "papa amarilla;ají amarillo;pollo;mayonesa;palta",
-        "Causa de papa amarilla rellena de pollo y palta.",
-        short="causa",
-        gender="f",
-    ),
-    _d(
-        "Rocoto relleno",
-        "entradas",
-        28.0,
-        9.0,
-        "puzzle",
-        "carne;picante;criollo",
-        "rocoto;carne molida;queso;pasas;aceituna;pastel de papa",
-        "Rocoto arequipeño relleno de carne con pastel de papa.",
-        short="rocoto relleno",
-    ),
-    _d(
-        "Tamal criollo",
-        "entradas",
-        10.0,
-        4.0,
-        "dog",
-        "cerdo;criollo;sin gluten",
-        "maíz;cerdo;ají panca;aceituna;salsa criolla",
-        "Tamal de cerdo con salsa criolla.",
-        short="tamal",
-    ),
-    _d(
-        "Lomo saltado",
-        "fondos",
-        42.0,
-        16.0,
-        "star",
-        "carne;criollo",
-        "lomo fino;cebolla;tomate;sillao;papas fritas;arroz",
-        "Lomo salteado al wok con papas fritas y arroz.",
-        short="lomo saltado",
-    ),
-    _d(
-        "Ají de gallina",
-        "fondos",
-        32.0,
-        9.0,
-        "star",
-        "pollo;criollo",
-        "gallina;ají amarillo;pan;leche;pecanas;arroz;papa",
-        "Gallina deshilachada en crema de ají amarillo con arroz y papa.",
-        short="ají de gallina",
-    ),
-    _d(
-        "Seco de res con frejoles",
-        "fondos",
-        38.0,
-        13.0,
-        "star",
-        "carne;criollo",
-        "res;culantro;chicha de jora;frejoles;arroz",
-        "Res guisada al culantro con frejoles y arroz.",
-        short="seco",
-    ),
-    _d(
-        "Tacu tacu con lomo",
-        "fondos",
-        46.0,
-        18.0,
-        "puzzle",
-        "carne;criollo;frito",
-        "frejoles;arroz;lomo;huevo;plátano",
-        "Tacu tacu crocante con lomo saltado, huevo y plátano.",
-        short="tacu tacu",
-    ),
-    _d(
-        "Arroz con pollo",
-        "fondos",
-        26.0,
-        14.5,
-        "plowhorse",
-        "pollo;criollo",
-        "arroz;pollo;culantro;arvejas;zanahoria;salsa criolla",
-        "Arroz verde al culantro con pierna de pollo.",
-        short="arroz con pollo",
-    ),
-    _d(
-        "Carapulcra con sopa seca",
-        "fondos",
-        36.0,
-        12.0,
-        "puzzle",
-        "cerdo;criollo",
-        "papa seca;cerdo;maní;ají panca;tallarines",
-        "Guiso de papa seca con cerdo, acompañado de sopa seca.",
-        short="carapulcra",
-        gender="f",
-    ),
-    _d(
-        "Pachamanca a la olla",
-        "fondos",
-        48.0,
-        18.0,
-        "puzzle",
-        "carne;cerdo;pollo;criollo;sin gluten",
-        "res;cerdo;pollo;huacatay;papa;camote;habas;humita",
-        "Carnes marinadas en huacatay con papa, camote y humita.",
-        short="pachamanca",
-        gender="f",
-    ),
-    _d(
-        "Locro de zapallo",
-        "fondos",
-        24.0,
-        6.5,
-        "puzzle",
-        "vegetariano;criollo;sin gluten",
-        "zapallo;papa;choclo;queso fresco;arroz",
-        "Guiso de zapallo con queso fresco y arroz.",
-        short="locro",
-    ),
-    _d(
-        "Aguadito de pollo",
-        "sopas",
-        20.0,
-        11.0,
-        "plowhorse",
-        "pollo;criollo;sin gluten",
-        "pollo;arroz;culantro;arvejas;ají amarillo",
-        "Caldo verde de arroz al culantro.",
-        short="aguadito",
-    ),
-    _d(
-        "Chupe de camarones",
-        "sopas",
-        56.0,
-        24.0,
-        "puzzle",
-        "marino;mariscos;criollo",
-        "camarones;leche;queso;huevo;papa;choclo",
-        "Chupe arequipeño de camarones con huevo y queso.",
-        short="chupe",
-    ),
-    _d(
-        "Sopa criolla",
-        "sopas",
-        22.0,
-        12.0,
-        "dog",
-        "carne;criollo",
-        "res;fideos;leche;huevo;ají panca",
-        "Sopa de fideos con carne, leche y huevo.",
-        short="sopa criolla",
-        gender="f",
-    ),
-    _chicha_glass(7.0),
-    _chicha_jug(20.0, "dog"),
-    _inca_kola_500(6.0),
-    _d(
-        "Emoliente",
-        "bebidas",
-        5.0,
-        1.2,
-        "dog",
-        "vegetariano;sin gluten;criollo",
-        "cebada;linaza;cola de caballo;limón",
-        "Emoliente caliente de la casa.",
-        short="emoliente",
-    ),
-    _d(
-        "Pisco sour",
-        "bebidas",
-        24.0,
-        6.5,
-        "puzzle",
-        "vegetariano;criollo",
-        "pisco quebranta;limón;clara de huevo;amargo de angostura",
-        "Pisco sour clásico de pisco quebranta.",
-        short="pisco sour",
-    ),
-    _suspiro(14.0),
-    _mazamorra(10.0),
-    _arroz_con_leche(10.0),
-)
-
-_CHIFA = (
-    _d(
-        "Wantán frito",
-        "entradas",
-        14.0,
-        4.0,
-        "plowhorse",
-        "cerdo;chifa;frito",
-        "masa wantán;cerdo;salsa tamarindo",
-        "Docena de wantanes fritos con salsa de tamarindo.",
-        short="wantán frito",
-    ),
-    _d(
-        "Enrollado primavera",
-        "entradas",
-        12.0,
-        4.5,
-        "dog",
-        "vegetariano;chifa;frito",
-        "masa;col china;zanahoria;brotes de soya",
-        "Rollitos de verduras crocantes.",
-        short="enrollado",
-    ),
-    _d(
-        "Siu mai de cerdo",
-        "entradas",
-        15.0,
-        7.0,
-        "dog",
-        "cerdo;chifa",
-        "cerdo;langostino;masa wantán",
-        "Cuatro siu mai al vapor.",
-        short="siu mai",
-    ),
-    _d(
-        "Sopa wantán",
-        "sopas",
-        16.0,
-        6.0,
-        "dog",
-        "cerdo;chifa",
-        "caldo de gallina;wantán;cerdo;verduras",
-        "Sopa con wantanes de cerdo y verduras.",
-        short="sopa wantán",
-        gender="f",
-    ),
-    _d(
-        "Sopa fuchifu",
-        "sopas",
-        14.0,
-        6.5,
-        "dog",
-        "pollo;chifa",
-        "caldo de gallina;huevo;pollo;cebolla china",
-        "Sopa de huevo batido y pollo.",
-        short="fuchifu",
-    ),
-    _d(
-        "Arroz chaufa de pollo",
-        "chaufas",
-        22.0,
-        7.0,
-        "star",
-        "pollo;chifa",
-        "arroz;pollo;huevo;cebolla china;sillao",
-        "Chaufa de pollo al wok.",
-        short="chaufa",
-    ),
-    _d(
-        "Chaufa especial",
-        "chaufas",
-        28.0,
-        9.0,
-        "star",
-        "pollo;cerdo;chifa",
-        "arroz;pollo;chancho asado;langostino;huevo;sillao",
-        "Chaufa con pollo, chancho asado y langostinos.",
-        short="chaufa especial",
-    ),
-    _d(
-        "Aeropuerto",
-        "chaufas",
-        26.0,
-        9.5,
-        "puzzle",
-        "pollo;chifa",
-        "arroz chaufa;tallarín saltado;pollo;tortilla",
-        "Chaufa y tallarín saltado juntos, con tortilla.",
-        short="aeropuerto",
-    ),
-    _d(
-        "Chaufa de verduras",
-        "chaufas",
-        18.0,
-        5.0,
-        "puzzle",
-        "vegetariano;chifa",
-        "arroz;verduras;huevo;sillao",
-        "Chaufa de verduras al wok.",
-        short="chaufa de verduras",
-    ),
-    _d(
-        "Tallarín saltado de pollo",
-        "tallarines",
-        24.0,
-        7.5,
-        "star",
-        "pollo;chifa",
-        "tallarín;pollo;verduras;sillao;ostión",
-        "Tallarines salteados al wok con pollo.",
-        short="tallarín saltado",
-    ),
-    _d(
-        "Tallarín saltado de verduras",
-        "tallarines",
-        19.0,
-        5.5,
-        "puzzle",
-        "vegetariano;chifa",
-        "tallarín;verduras;sillao",
-        "Tallarines salteados con verduras.",
-        short="tallarín de verduras",
-    ),
-    _d(
-        "Pollo chi jau kay",
-        "fondos",
-        30.0,
-        9.0,
-        "star",
-        "pollo;chifa;frito",
-        "pollo;harina;salsa de ostión;ajonjolí",
-        "Pollo frito en salsa de ostión.",
-        short="chi jau kay",
-    ),
-    _d(
-        "Kam lu wantán",
-        "fondos",
-        32.0,
-        10.5,
-        "star",
-        "pollo;cerdo;mariscos;chifa;frito",
-        "wantán;pollo;cerdo;langostino;piña;salsa agridulce",
-        "Wantanes fritos con pollo, chancho y langostinos en salsa agridulce.",
-        short="kam lu wantán",
-    ),
-    _d(
-        "Chancho con tamarindo",
-        "fondos",
-        32.0,
-        10.0,
-        "puzzle",
-        "cerdo;chifa;frito",
-        "cerdo;tamarindo;verduras",
-        "Chancho frito en salsa de tamarindo.",
-        short="chancho con tamarindo",
-    ),
-    _d(
-        "Combinado Hong Fa",
-        "fondos",
-        17.0,
-        10.5,
-        "plowhorse",
-        "pollo;chifa;frito",
-        "arroz chaufa;tallarín;pollo frito;wantán",
-        "Combinado de chaufa, tallarín, pollo y wantán.",
-        short="combinado",
-    ),
-    _inca_kola_15(11.0),
-    _inca_kola_500(5.0),
-    _d(
-        "Té jazmín",
-        "bebidas",
-        4.0,
-        0.6,
-        "plowhorse",
-        "vegetariano;sin gluten;chifa",
-        "té jazmín",
-        "Tetera de té jazmín.",
-        short="té",
-    ),
-    _chicha_jug(14.0, "dog"),
-)
-
-_SANGUCHERIA = (
-    _d(
-        "Pan con chicharrón",
-        "sánguches",
-        17.0,
-        5.5,
-        "star",
-        "cerdo;criollo;frito",
-        "pan francés;chicharrón de cerdo;camote frito;salsa criolla",
-        "Chicharrón de cerdo con camote frito y salsa criolla.",
-        short="pan con chicharrón",
-    ),
-    _d(
-        "Butifarra",
-        "sánguches",
-        15.0,
-        4.5,
-        "star",
-        "cerdo;criollo",
-        "pan francés;jamón del país;salsa criolla",
-        "Jamón del país con salsa criolla.",
-        short="butifarra",
-        gender="f",
-    ),
-    _d(
-        "Sánguche de lechón",
-        "sánguches",
-        19.0,
-        6.5,
-        "puzzle",
-        "cerdo;criollo",
-        "pan;lechón;salsa criolla;camote",
-        "Lechón al horno con camote y criolla.",
-        short="lechón",
-    ),
-    _d(
-        "Triple",
-        "sánguches",
-        12.0,
-        6.5,
-        "plowhorse",
-        "vegetariano",
-        "pan de molde;palta;tomate;huevo",
-        "Clásico triple de palta, tomate y huevo.",
-        short="triple",
-    ),
-    _d(
-        "Pan con pejerrey",
-        "sánguches",
-        16.0,
-        5.0,
-        "puzzle",
-        "marino;frito;criollo",
-        "pan francés;pejerrey;salsa criolla",
-        "Pejerrey arrebozado con salsa criolla.",
-        short="pan con pejerrey",
-    ),
-    _d(
-        "Sánguche de pavo",
-        "sánguches",
-        18.0,
-        10.5,
-        "plowhorse",
-        "criollo",
-        "pan francés;pavo al horno;salsa criolla;lechuga",
-        "Pavo horneado en casa.",
-        short="sánguche de pavo",
-    ),
-    _d(
-        "Camote frito",
-        "guarniciones",
-        8.0,
-        3.0,
-        "dog",
-        "vegetariano;sin gluten;frito",
-        "camote",
-        "Porción de camote frito.",
-        short="camote",
-    ),
-    _d(
-        "Papas nativas fritas",
-        "guarniciones",
-        10.0,
-        3.0,
-        "plowhorse",
-        "vegetariano;sin gluten;frito",
-        "papa nativa",
-        "Papas nativas crocantes.",
-        short="papas nativas",
-        gender="f",
-        plural=True,
-    ),
-    _d(
-        "Jugo de papaya",
-        "bebidas",
-        9.0,
-        3.5,
-        "plowhorse",
-        "vegetariano;sin gluten",
-        "papaya;azúcar",
-        "Jugo de papaya recién licuado.",
-        short="jugo",
-    ),
-    _chicha_glass(6.0),
-    _inca_kola_500(5.0, "dog"),
-    _d(
-        "Café pasado",
-        "bebidas",
-        6.0,
-        1.0,
-        "puzzle",
-        "vegetariano;sin gluten",
-        "café de Chanchamayo",
-        "Café pasado de Chanchamayo.",
-        short="café",
-    ),
-    _d(
-        "Emoliente",
-        "bebidas",
-        4.0,
-        1.0,
-        "dog",
-        "vegetariano;sin gluten;criollo",
-        "cebada;linaza;cola de caballo;limón",
-        "Emoliente caliente.",
-        short="emoliente",
-    ),
-    _d(
-        "Alfajor de maicena",
-        "postres",
-        5.0,
-        1.5,
-        "dog",
-        "vegetariano;dulce",
-        "maicena;manjar blanco",
-        "Alfajor relleno de manjar blanco.",
-        short="alfajor",
-    ),
-)
-
-_NIKKEI = (
-    _d(
-        "Tiradito nikkei",
-        "entradas",
-        46.0,
-        14.0,
-        "star",
-        "marino;nikkei;frío",
-        "pescado;salsa ponzu;ají limo;ajonjolí",
-        "Tiradito en salsa ponzu con ají limo.",
-        short="tiradito nikkei",
-    ),
-    _d(
-        "Gyozas de langostino",
-        "entradas",
-        36.0,
-        19.0,
-        "plowhorse",
-        "marino;mariscos;nikkei",
-        "langostino;masa gyoza;sillao",
-        "Cinco gyozas de langostino a la plancha.",
-        short="gyozas",
-        gender="f",
-        plural=True,
-    ),
-    _d(
-        "Edamame",
-        "entradas",
-        18.0,
-        9.0,
-        "dog",
-        "vegetariano;sin gluten;nikkei",
-        "edamame;sal de maras",
-        "Edamame con sal de Maras.",
-        short="edamame",
-    ),
-    _d(
-        "Maki acevichado",
-        "makis",
-        42.0,
-        12.0,
-        "star",
-        "marino;mariscos;nikkei;picante",
-        "arroz;langostino;palta;pescado;salsa acevichada",
-        "Maki de langostino y palta cubierto de pescado con salsa acevichada.",
-        short="maki acevichado",
-    ),
-    _d(
-        "Maki furai",
-        "makis",
-        38.0,
-        20.0,
-        "plowhorse",
-        "marino;mariscos;nikkei;frito",
-        "arroz;langostino;queso crema;palta;panko",
-        "Maki empanizado de langostino.",
-        short="maki furai",
-    ),
-    _d(
-        "Maki de palta y pepino",
-        "makis",
-        28.0,
-        6.0,
-        "puzzle",
-        "vegetariano;nikkei",
-        "arroz;palta;pepino;nori",
-        "Maki vegetariano de palta y pepino.",
-        short="maki de palta",
-    ),
-    _d(
-        "Ceviche nikkei",
-        "ceviches",
-        48.0,
-        15.0,
-        "star",
-        "marino;nikkei;picante;frío",
-        "atún;limón;sillao;aceite de ajonjolí;nori",
-        "Ceviche de atún al estilo nikkei.",
-        short="ceviche nikkei",
-    ),
-    _d(
-        "Salmón teriyaki",
-        "fondos",
-        62.0,
-        22.0,
-        "puzzle",
-        "marino;nikkei",
-        "salmón;salsa teriyaki;arroz gohan",
-        "Salmón glaseado en teriyaki con gohan.",
-        short="salmón",
-    ),
-    _d(
-        "Chaufa nikkei de langostinos",
-        "fondos",
-        46.0,
-        30.0,
-        "plowhorse",
-        "marino;mariscos;nikkei",
-        "arroz;langostinos;tortilla;sillao",
-        "Chaufa al wok con langostinos y tortilla.",
-        short="chaufa nikkei",
-    ),
-    _d(
-        "Lomo saltado nikkei",
-        "fondos",
-        58.0,
-        21.0,
-        "star",
-        "carne;nikkei",
-        "lomo fino;sillao;mirin;papas fritas;gohan",
-        "Lomo saltado con toque de mirin.",
-        short="lomo saltado",
-    ),
-    _d(
-        "Sake caliente",
-        "bebidas",
-        28.0,
-        8.0,
-        "puzzle",
-        "vegetariano;nikkei",
-        "sake",
-        "Botellita de sake caliente.",
-        short="sake",
-    ),
-    _d(
-        "Limonada de hierbabuena",
-        "bebidas",
-        14.0,
-        8.0,
-        "plowhorse",
-        "vegetariano;sin gluten;frío",
-        "limón;hierbabuena;hielo",
-        "Limonada con hierbabuena.",
-        short="limonada",
-        gender="f",
-    ),
-    _chicha_glass(10.0, "dog"),
-    _inca_kola_500(8.0),
-    _d(
-        "Mochi de lúcuma",
-        "postres",
-        18.0,
-        9.0,
-        "dog",
-        "vegetariano;sin gluten;dulce;nikkei",
-        "arroz glutinoso;helado de lúcuma",
-        "Mochi relleno de helado de lúcuma.",
-        short="mochi",
-    ),
-    _d(
-        "Suspiro de maracuyá",
-        "postres",
-        20.0,
-        5.0,
-        "puzzle",
-        "vegetariano;sin gluten;dulce",
-        "manjar blanco;maracuyá;merengue",
-        "Suspiro limeño con maracuyá.",
-        short="suspiro de maracuyá",
-    ),
-)
-
-_ANTICUCHERIA = (
-    _d(
-        "Anticuchos de corazón",
-        "parrilla",
-        24.0,
-        7.5,
-        "star",
-        "carne;parrilla;picante;criollo;sin gluten",
-        "corazón de res;ají panca;comino;vinagre;papa dorada;choclo",
-        "Tres palitos de corazón con papa dorada y choclo.",
-        short="anticuchos",
-        plural=True,
-    ),
-    _d(
-        "Rachi",
-        "parrilla",
-        20.0,
-        11.5,
-        "plowhorse",
-        "carne;parrilla;criollo;sin gluten",
-        "mondongo;ají panca;papa dorada",
-        "Rachi a la parrilla con papa dorada.",
-        short="rachi",
-    ),
-    _d(
-        "Pancita",
-        "parrilla",
-        18.0,
-        10.5,
-        "plowhorse",
-        "carne;parrilla;criollo;sin gluten",
-        "pancita de res;ají panca;papa",
-        "Pancita a la parrilla.",
-        short="pancita",
-        gender="f",
-    ),
-    _d(
-        "Mollejitas a la parrilla",
-        "parrilla",
-        22.0,
-        7.0,
-        "puzzle",
-        "pollo;parrilla;criollo;sin gluten",
-        "mollejas de pollo;ají panca;papa",
-        "Mollejitas marinadas con papa dorada.",
-        short="mollejitas",
-        gender="f",
-        plural=True,
-    ),
-    _d(
-        "Choncholí",
-        "parrilla",
-        18.0,
-        10.0,
-        "dog",
-        "carne;parrilla;criollo;sin gluten",
-        "tripa de res;ají panca",
-        "Choncholí crocante a la parrilla.",
-        short="choncholí",
-    ),
-    _d(
-        "Anticucho de pollo",
-        "parrilla",
-        20.0,
-        11.0,
-        "dog",
-        "pollo;parrilla;criollo",
-        "pollo;ají panca;papa",
-        "Brochetas de pollo al ají panca.",
-        short="anticucho de pollo",
-    ),
-    _d(
-        "Choclo con queso",
-        "guarniciones",
-        12.0,
-        4.0,
-        "puzzle",
-        "vegetariano;sin gluten;criollo",
-        "choclo;queso fresco",
-        "Choclo serrano con queso.",
-        short="choclo con queso",
-    ),
-    _d(
-        "Papa dorada con ají",
-        "guarniciones",
-        9.0,
-        5.0,
-        "plowhorse",
-        "vegetariano;sin gluten;criollo",
-        "papa;ají de pollería",
-        "Papas doradas a la plancha.",
-        short="papas",
-        gender="f",
-        plural=True,
-    ),
-    _chicha_jug(16.0, "plowhorse"),
-    _inca_kola_15(12.0),
-    _beer("Cerveza Pilsen 630 ml", 12.0, "plowhorse"),
-    _picarones(14.0, "star"),
-    _arroz_con_leche(9.0),
-)
-
-_PICANTERIA = (
-    _d(
-        "Rocoto relleno",
-        "fondos",
-        32.0,
-        10.0,
-        "star",
-        "carne;picante;criollo",
-        "rocoto;carne molida;queso;pasas;pastel de papa",
-        "Rocoto arequipeño relleno con pastel de papa.",
-        short="rocoto relleno",
-    ),
-    _d(
-        "Adobo arequipeño",
-        "fondos",
-        34.0,
-        11.0,
-        "star",
-        "cerdo;picante;criollo;sin gluten",
-        "cerdo;chicha de jora;ají panca;pan de tres puntas",
-        "Adobo de cerdo a la chicha de jora.",
-        short="adobo",
-    ),
-    _d(
-        "Chupe de camarones",
-        "sopas",
-        58.0,
-        24.0,
-        "puzzle",
-        "marino;mariscos;criollo",
-        "camarones;leche;queso;huevo;papa;choclo",
-        "Chupe de camarones de río.",
-        short="chupe",
-    ),
-    _d(
-        "Ocopa arequipeña",
-        "entradas",
-        16.0,
-        5.0,
-        "plowhorse",
-        "vegetariano;criollo",
-        "papa;huacatay;ají mirasol;queso;maní",
-        "Ocopa de huacatay.",
-        short="ocopa",
-        gender="f",
-    ),
-    _d(
-        "Solterito de queso",
-        "entradas",
-        18.0,
-        5.0,
-        "star",
-        "vegetariano;sin gluten;criollo",
-        "queso fresco;habas;choclo;rocoto;aceituna",
-        "Ensalada arequipeña de queso y habas.",
-        short="solterito",
-    ),
-    _d(
-        "Chicharrón de chancho",
-        "fondos",
-        38.0,
-        25.0,
-        "plowhorse",
-        "cerdo;frito;criollo",
-        "cerdo;mote;camote;salsa criolla",
-        "Chicharrón de chancho con mote y camote.",
-        short="chicharrón",
-    ),
-    _d(
-        "Cuy chactado",
-        "fondos",
-        68.0,
-        26.0,
-        "puzzle",
-        "carne;frito;criollo;sin gluten",
-        "cuy;papa;ensalada",
-        "Cuy frito bajo piedra con papas.",
-        short="cuy",
-    ),
-    _d(
-        "Pastel de papa",
-        "entradas",
-        14.0,
-        7.5,
-        "dog",
-        "vegetariano;criollo",
-        "papa;queso;huevo;leche",
-        "Pastel de papa gratinado.",
-        short="pastel de papa",
-    ),
-    _d(
-        "Chicha de jora",
-        "bebidas",
-        8.0,
-        2.0,
-        "plowhorse",
-        "vegetariano;criollo",
-        "maíz de jora",
-        "Chicha de jora fermentada.",
-        short="chicha de jora",
-        gender="f",
-    ),
-    _chicha_glass(7.0),
-    _inca_kola_500(6.0, "dog"),
-    _d(
-        "Queso helado",
-        "postres",
-        10.0,
-        3.0,
-        "dog",
-        "vegetariano;sin gluten;dulce",
-        "leche;coco;canela",
-        "Queso helado arequipeño.",
-        short="queso helado",
-    ),
-)
+_PICANTERIA = _menu("""
+Rocoto relleno | fondos | 32.00 | 10.00 | star | carne;picante;criollo | rocoto;carne molida;queso;pasas;pastel de papa | Rocoto arequipeño relleno con pastel de papa. | rocoto relleno |
+Adobo arequipeño | fondos | 34.00 | 11.00 | star | cerdo;picante;criollo;sin gluten | cerdo;chicha de jora;ají panca;pan de tres puntas | Adobo de cerdo a la chicha de jora. | adobo |
+Chupe de camarones | sopas | 58.00 | 24.00 | puzzle | marino;mariscos;criollo | camarones;leche;queso;huevo;papa;choclo | Chupe de camarones de río. | chupe |
+Ocopa arequipeña | entradas | 16.00 | 5.00 | plowhorse | vegetariano;criollo | papa;huacatay;ají mirasol;queso;maní | Ocopa de huacatay. | ocopa | f
+Solterito de queso | entradas | 18.00 | 5.00 | star | vegetariano;sin gluten;criollo | queso fresco;habas;choclo;rocoto;aceituna | Ensalada arequipeña de queso y habas. | solterito |
+Chicharrón de chancho | fondos | 38.00 | 25.00 | plowhorse | cerdo;frito;criollo | cerdo;mote;camote;salsa criolla | Chicharrón de chancho con mote y camote. | chicharrón |
+Cuy chactado | fondos | 68.00 | 26.00 | puzzle | carne;frito;criollo;sin gluten | cuy;papa;ensalada | Cuy frito bajo piedra con papas. | cuy |
+Pastel de papa | entradas | 14.00 | 7.50 | dog | vegetariano;criollo | papa;queso;huevo;leche | Pastel de papa gratinado. | pastel de papa |
+Chicha de jora | bebidas | 8.00 | 2.00 | plowhorse | vegetariano;criollo | maíz de jora | Chicha de jora fermentada. | chicha de jora | f
+Chicha morada (vaso) | bebidas | 7.00 | 1.40 | plowhorse | vegetariano;sin gluten;criollo;dulce | maíz morado;piña;canela;clavo;limón | Chicha de maíz morado hecha en casa. | chicha morada | f
+Inca Kola 500 ml | bebidas | 6.00 | 2.40 | dog | vegetariano;sin gluten;dulce | gaseosa | Gaseosa personal helada. | inca kola | f
+Queso helado | postres | 10.00 | 3.00 | dog | vegetariano;sin gluten;dulce | leche;coco;canela | Queso helado arequipeño. | queso helado |
+""")
 
 MENUS: dict[str, tuple[Dish, ...]] = {
     "cevicheria": _CEVICHERIA,

@@ -12,6 +12,7 @@ of the part being drawn, so a retailer's data does not depend on the other retai
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import logging
@@ -1512,21 +1513,13 @@ def write_price_file(
     columns = _row_columns(market, retailer, listings, panel, excel, seed)
     values, dirt, planted, order = _apply_dirt(columns, market, retailer, excel, seed)
     relative = f"retail/prices/{retailer.slug}.{'xlsx' if excel else 'csv'}"
-    frame = pd.DataFrame(
-        {_header(c, retailer.file.header): values[c] for c in retailer.file.columns}
-    )
+    table = {_header(c, retailer.file.header): values[c] for c in retailer.file.columns}
     path = out_dir / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     if excel:
-        _write_excel(frame, path, market.dates[-1])
+        _write_excel(pd.DataFrame(table, dtype=object), path, market.dates[-1])
     else:
-        frame.to_csv(
-            path,
-            sep=retailer.file.sep,
-            index=False,
-            encoding=retailer.file.encoding,
-            lineterminator="\n",
-        )
+        _write_csv(path, table, sep=retailer.file.sep, encoding=retailer.file.encoding)
     n = columns.listing.size
     position = np.empty(order.size, dtype=np.int64)
     position[order] = np.arange(order.size)
@@ -1587,6 +1580,16 @@ def _header(column: str, case: str) -> str:
     if case == "title":
         return "_".join(part.capitalize() for part in column.split("_"))
     return column
+
+
+def _write_csv(
+    path: Path, table: dict[str, ObjArray], *, sep: str = ",", encoding: str = "utf-8"
+) -> None:
+    """Write columns of written values with the csv module (quotes only where needed)."""
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=sep, lineterminator="\n")
+        writer.writerow(list(table))
+        writer.writerows(zip(*(column.tolist() for column in table.values()), strict=True))
 
 
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
@@ -1709,19 +1712,15 @@ def write_sales(
     lam *= np.maximum(0.6, 1.0 - 0.08 * competitor_promos)
     units = rng.poisson(lam).astype(np.int64)
     units[panel.out_of_stock[rows]] = 0
-    frame = pd.DataFrame(
-        {
-            "sku": np.tile(np.array(market.skus, dtype=object), len(days)),
-            "date": np.repeat(
-                np.array([d.isoformat() for d in market.dates], dtype=object), len(market.skus)
-            ),
-            "price": paid_cents.T.ravel() / 100,
-            "units": units.T.ravel(),
-            "revenue": (paid_cents * units).T.ravel() / 100,
-        }
-    )
-    path = out_dir / "retail" / "sales.csv"
-    frame.to_csv(path, index=False, float_format="%.2f", lineterminator="\n")
+    dates = np.array([d.isoformat() for d in market.dates], dtype=object)
+    table = {
+        "sku": np.tile(np.array(market.skus, dtype=object), len(days)),
+        "date": np.repeat(dates, len(market.skus)),
+        "price": _price_values(paid_cents.T.ravel(), "plain", excel=False),
+        "units": _int_values(units.T.ravel(), excel=False),
+        "revenue": _price_values((paid_cents * units).T.ravel(), "plain", excel=False),
+    }
+    _write_csv(out_dir / "retail" / "sales.csv", table)
     truth = pd.DataFrame(
         {
             "sku": market.skus,
@@ -1730,7 +1729,7 @@ def write_sales(
             "promo_uplift": demand.promo_uplift.round(3),
         }
     )
-    return ManifestEntry("sales", "retail/sales.csv", len(frame)), truth
+    return ManifestEntry("sales", "retail/sales.csv", int(units.size)), truth
 
 
 # --------------------------------------------------------------------------- ground truth

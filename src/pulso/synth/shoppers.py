@@ -184,10 +184,10 @@ def _months(end_date: dt.date, days: int) -> list[str]:
 
 def _monthly_rows(population: _Population, rng: np.random.Generator) -> pd.DataFrame:
     n_months = len(population.months)
-    shopper, month = np.meshgrid(
+    grid_shopper, grid_month = np.meshgrid(
         np.arange(len(population.ids)), np.arange(n_months), indexing="ij"
     )
-    shopper, month = shopper.ravel(), month.ravel()
+    shopper, month = grid_shopper.ravel(), grid_month.ravel()
     keep = month >= population.join_month[shopper]
     shopper, month = shopper[keep], month[keep]
     segment = population.segment[shopper]

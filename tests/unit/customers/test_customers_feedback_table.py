@@ -9,7 +9,7 @@ tests only hold them above floors and above the majority-class baseline.
 from __future__ import annotations
 
 import pytest
-from tests.unit.customers.conftest import LabelledFeedback, read_feedback_table
+from tests.unit.customers.customers_tables import LabelledFeedback, read_feedback_table
 
 from pulso.customers.lexicon import LexiconSentiment
 from pulso.customers.sentiment import SentimentClassifier, analyze_feedback, evaluate_sentiment
