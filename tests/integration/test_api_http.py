@@ -14,6 +14,7 @@ from tests.factories import BAD_PRICE_ROWS, prices_file
 
 from pulso.api.app import create_app
 from pulso.ingest.runner import ingest_file
+from pulso.store.session import head_revisions
 
 
 def _free_port() -> int:
@@ -43,7 +44,7 @@ def test_health_and_openapi(server):
     health = httpx.get(f"{server}/health").json()
     assert health["status"] == "ok"
     assert health["database"] == "ok"
-    assert health["schema_revision"] == "0001"
+    assert health["schema_revision"] == head_revisions()
     spec = httpx.get(f"{server}/openapi.json").json()
     assert {"/health", "/api/v1/sources", "/api/v1/ingest-runs", "/api/v1/quarantine"} <= set(
         spec["paths"]

@@ -11,6 +11,8 @@ from pathlib import Path
 from tests.conftest import TEST_SECRET
 from tests.factories import BAD_PRICE_ROWS, prices_file, write_csv
 
+from pulso.store.session import head_revisions
+
 
 def _pulso(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PULSO_")}
@@ -60,5 +62,5 @@ def test_ingest_json_twice_then_bad_file(tmp_path):
 def test_default_database_is_pulso_db_in_the_working_directory(tmp_path):
     result = _pulso("db", "upgrade", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"revision": "0001"}
+    assert json.loads(result.stdout) == {"revision": head_revisions()}
     assert (tmp_path / "pulso.db").is_file()

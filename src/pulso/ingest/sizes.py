@@ -13,14 +13,17 @@ text                   parsed
 ``6 x 355 ml``         6 x 355 ml
 ``355ml x6``           6 x 355 ml
 ``six pack 355 ml``    6 x 355 ml
-``paquete 6un``        6 x 1 un
-``pack 6 unid``        6 x 1 un
-``12 un``, ``x 12``    12 x 1 un
-``docena``             12 x 1 un
+``paquete 6un``        6 un
+``pack 6 unid``        6 un
+``12 un``, ``x 12``    12 un
+``docena``             12 un
+``4 x 8 un``           4 x 8 un
 =====================  =================================
 
-Count-only sizes (eggs, diapers, cookies sold by the unit) are ``quantity=1, unit="un"`` with
-the count in ``pack_count``, so ``12 un``, ``x12`` and ``docena`` compare equal.
+Counted goods (eggs, diapers, tea bags) have ``unit="un"`` and the count as ``quantity``, so
+``12 un``, ``x12`` and ``docena`` compare equal; a pack of them is read like any other pack
+(``Pack 4 Unid. 8 Unid.``, ``8un Paquete 4un`` and ``4X8UN`` are 4 x 8 un). An ``N un`` that
+follows a pack word (``paquete 6 un``) is the pack count, not the content.
 
 A decimal mark may be ``.`` or ``,``. For grams and millilitres a mark followed by exactly
 three digits is a thousands separator (``1.500 ml`` is 1500 ml); for kilos and litres it is
@@ -61,8 +64,11 @@ _COUNT_WORDS = (
     r"unidades|unidad|unids|unid|unds|und|uds|ud|un|u|piezas|pzas|pza|rollos|sobres"
     r"|bolsitas|filtrantes|capsulas|tabletas|huevos"
 )
+_UNIT_COUNT = re.compile(rf"(?<![a-wyz0-9.,])(?P<count>\d+)\s*-?\s*(?:{_COUNT_WORDS})(?![a-z])")
+_PACK_WORD_END = re.compile(r"(?<![a-z])(?:pack|paquete|paq|pqt|caja|display|bandeja)(?:\s+de)?$")
+_NAMED_PACK_END = re.compile(r"(?:six|twelve|four|tri|bi|duo|twin)\s*-?\s*pack$")
 _PACK_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(rf"(?<![\w.,])(?P<count>\d+)\s*-?\s*(?:{_COUNT_WORDS})(?![a-z])"),
+    _UNIT_COUNT,
     re.compile(
         r"(?<![a-z])(?:pack|paquete|paq|pqt|caja|display|bandeja|tripack|x)"
         r"\s*(?:de\s+|x\s*)?(?P<count>\d+)(?![\d.,])"
@@ -104,8 +110,6 @@ class PackSize:
         return self.quantity * self.pack_count
 
     def __str__(self) -> str:
-        if self.unit == "un" and self.quantity == 1:
-            return f"{self.pack_count} un"
         amount = f"{self.quantity:g} {self.unit}"
         return amount if self.pack_count == 1 else f"{self.pack_count} x {amount}"
 
@@ -128,10 +132,12 @@ def split_size(text: str) -> tuple[PackSize | None, str]:
     folded = _fold(text)
     measure, spans = _find_measure(folded)
     if measure is None:
+        measure, spans = _find_unit_count(folded)
+    if measure is None:
         count, count_spans = _find_pack_count(folded)
         if count is None:
             return None, folded
-        return PackSize(1.0, "un", count), _blank(folded, count_spans)
+        return PackSize(float(count), "un"), _blank(folded, count_spans)
     quantity, unit = measure
     count, count_spans = _count_beside(folded, spans[0])
     if count is None:
@@ -152,6 +158,18 @@ def _find_measure(text: str) -> tuple[tuple[float, BaseUnit] | None, list[Span]]
     unit, factor = _UNITS[match["unit"]]
     number = _read_number(match["number"], thousands_allowed=factor <= 1.0)
     return (round(number * factor, 3), unit), [match.span()]
+
+
+def _find_unit_count(text: str) -> tuple[tuple[float, BaseUnit] | None, list[Span]]:
+    """The ``N un`` that is the content of one unit, not the pack count after a pack word."""
+    for match in _UNIT_COUNT.finditer(text):
+        before = text[: match.start()].rstrip()
+        after_x = before.endswith("x") and not before[:-1].rstrip()[-1:].isdigit()
+        after_pack_word = _PACK_WORD_END.search(before) and not _NAMED_PACK_END.search(before)
+        if not (after_x or after_pack_word):
+            count = _checked_count(int(match["count"]))
+            return (None, []) if count is None else ((float(count), "un"), [match.span()])
+    return None, []
 
 
 def _read_number(raw: str, *, thousands_allowed: bool) -> float:

@@ -5,23 +5,30 @@
 
 1. **EAN**: rows whose normalised EANs (digits, leading zeros dropped) are equal are matched
    with score 1 and method ``"ean"``.
-2. **Blocking**: the other rows are only compared inside blocks, never over the full cross
-   product. Rows are blocked by (brand, size): all pairs when a block is tiny, else the
-   ``top_k`` names per row from a rapidfuzz ``process.cdist`` (token-set ratio) in both
-   directions. Rows left without a candidate are compared, again top-k, with every row of the
-   other side that has the same size (to survive a misspelt or missing brand), or the same
-   brand when their size is unknown, or the same first word when both are unknown.
-3. **Features** per candidate pair (:data:`FEATURE_NAMES`, all in [0, 1], higher meaning more
-   alike): token-set, partial, WRatio and token-sort ratios of the normalised names (see
-   :mod:`pulso.pricing.names`), token-set ratio of the product words without brand and
-   variants, brand, size, pack, variant and category agreement (1 equal, 0.5 unknown, 0
-   different), size ratio, variant Jaccard and agreement of the numbers left in the names.
-4. **Score**: a trained :class:`MatchClassifier` (method ``"model"``), or without one the
+2. **Parsing**: names are taken apart by :func:`pulso.pricing.names.parse_name` (brand,
+   variants, size; a ``brand`` or ``size`` field wins over the name). **Learned variant
+   words** are the words that tell apart two rows of the same brand and size on one side
+   (``spaghetti``/``tallarin``, ``rubia``/``blanca``): variants the lexicon does not know.
+3. **Blocking**: rows are only compared inside blocks, never over the full cross product.
+   Blocks are (brand, size, variants): all pairs when a block is tiny, else the ``top_k`` rows
+   per row by token-set plus token-sort ratio from a rapidfuzz ``process.cdist``, in both
+   directions. A row left without a candidate is compared, top-k again, with the rows of the
+   other side of the same size (a misspelt or missing brand), else the same brand (size
+   unknown), else the same first word.
+4. **Features** per candidate pair (:data:`FEATURE_NAMES`, all in [0, 1], higher meaning more
+   alike): token-set, partial, WRatio and token-sort ratios of the normalised names; token-set
+   ratio of the product words without brand and variants; brand agreement (1 same, 0
+   different, with one brand unknown 0.9 x how well the known brand fits the other name);
+   size, pack, variant and category agreement (1 equal, 0.5 unknown, 0 different); size ratio;
+   variant Jaccard; agreement of the numbers left in the names; learned-variant agreement
+   (1 none missing, 0.5 one name has a learned variant word the other lacks, 0 both do).
+5. **Score**: a trained :class:`MatchClassifier` (method ``"model"``), or without one the
    rule-based scorer :func:`score_with_rules` (method ``"rules"``).
-5. **Hard rule**: a pair whose sizes, pack counts or variants (flavour, Zero, Light,
-   Premium...) differ scores 0, whatever the name similarity or the classifier says.
-6. **One to one**: pairs scoring at least ``threshold`` are taken greedily, best score first,
-   each id at most once.
+6. **Hard rule**: a pair whose sizes or pack counts differ, whose lexicon variants differ
+   (flavour, Zero, Light, Premium...) or where each name has a learned variant word the other
+   lacks scores 0, whatever the name similarity or the classifier says.
+7. **One to one**: pairs scoring at least ``threshold`` are taken greedily, best score first
+   (ties go to the pair with the higher mean feature), each id at most once.
 
 :func:`train_match_classifier` learns the classifier from confirmed pairs: positives are the
 confirmed pairs; negatives are the other blocked candidates (similar names, same brand and
@@ -173,7 +180,8 @@ class MatchClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """Return the most probable class of each row."""
         probabilities = self.predict_proba(X)
         classes: npt.NDArray[np.generic] = np.asarray(self.classes_)
-        return classes[probabilities.argmax(axis=1)]
+        predicted: npt.NDArray[np.generic] = classes[probabilities.argmax(axis=1)]
+        return predicted
 
     def match_probability(self, X: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Return the probability of the class 1 ("same product") for each row."""
@@ -219,23 +227,16 @@ def match_listings(
     right_rest = np.setdiff1d(np.arange(len(right_side)), ean_pairs[1])
     candidates = _candidate_pairs(left_side, right_side, left_rest, right_rest, top_k=top_k)
     features = _features(left_side, right_side, candidates)
-    method = "rules" if classifier is None else "model"
-    scores = (
-        score_with_rules(features)
-        if classifier is None
-        else classifier.match_probability(features)
-    )
+    scores = score_with_rules(features) if classifier is None else classifier.match_probability(features)  # fmt: skip
     scores = np.where(_hard_conflicts(left_side, right_side, candidates), 0.0, scores)
-    chosen = _greedy_one_to_one(candidates, scores, threshold=threshold)
-    logger.info(
-        "matched %d by EAN and %d by %s among %d candidate pairs (%d x %d rows)",
-        len(ean_pairs[0]),
-        len(chosen),
-        method,
-        len(candidates[0]),
-        len(left_side),
-        len(right_side),
+    chosen = _greedy_one_to_one(
+        candidates, scores, tiebreak=features.mean(axis=1), threshold=threshold
     )
+    method = "rules" if classifier is None else "model"
+    logger.info(
+        "matched %d pairs by EAN and %d by %s among %d candidate pairs (%d x %d rows)",
+        len(ean_pairs[0]), len(chosen), method, len(candidates[0]), len(left_side), len(right_side),
+    )  # fmt: skip
     return _match_frame(
         left_side,
         right_side,
@@ -257,8 +258,10 @@ def score_with_rules(features: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
     Name similarity is a weighted mean: 35 % token-set ratio of the names, 25 % token-set
     ratio of the product words, 20 % WRatio, 20 % partial ratio. It is multiplied by
     ``0.6 + 0.4 * brand_agreement`` (0.6 when the brands differ; 0.95 when both are unknown),
-    0.85 when categories differ and 0.7 when the numbers in the names disagree, then stretched
-    so that 0.7 maps to 0 and 0.9 to 1.
+    0.95 when categories differ (shops name them differently), 0.85 when one name has a
+    learned variant word the other lacks and 0.7 when the numbers in the names disagree, then
+    stretched so that 0.7 maps to 0 and 0.9 to 1. Among equal scores, matching prefers the pair
+    whose features are higher on average.
     """
     column = {name: features[:, index] for index, name in enumerate(FEATURE_NAMES)}
     similarity = (
@@ -269,9 +272,10 @@ def score_with_rules(features: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
     )
     agreement = column["brand_agreement"]
     brand = np.where(agreement == _UNKNOWN, 0.95, 0.6 + 0.4 * agreement)
-    category = np.where(column["category_agreement"] == 0.0, 0.85, 1.0)
+    category = np.where(column["category_agreement"] == 0.0, 0.95, 1.0)
     numbers = np.where(column["number_agreement"] < _UNKNOWN, 0.7, 1.0)
-    adjusted = similarity * brand * category * numbers
+    learned = np.where(column["learned_variant_agreement"] < 1.0, 0.85, 1.0)
+    adjusted = similarity * brand * category * numbers * learned
     return np.clip((adjusted - 0.7) / 0.2, 0.0, 1.0)
 
 
@@ -387,8 +391,8 @@ def _learn_variant_words(side: _Side) -> frozenset[str]:
     words: set[str] = set()
     for rows in groups.values():
         if len(rows) > 1:
-            token_sets = [set(side.names[row].core.split()) for row in rows]
-            words |= set.union(*token_sets) - set.intersection(*token_sets)
+            token_sets = [frozenset(side.names[row].core.split()) for row in rows]
+            words |= frozenset.union(*token_sets) - frozenset.intersection(*token_sets)
     return frozenset(word for word in words if not _NUMBER.search(word))
 
 
@@ -400,6 +404,9 @@ def _brand_size_keys(side: _Side, row: int) -> list[tuple[str, tuple[str, float,
 
 def _prepare(frame: pd.DataFrame, lexicon: BrandLexicon) -> _Side:
     _require_columns(frame, (ID, NAME), what="listings")
+    missing = np.flatnonzero(frame[ID].isna().to_numpy())
+    if missing.size:
+        raise InputError(f"{missing.size} listings have no id", row=int(missing[0]) + 1, column=ID)
     brands = _optional_texts(frame, BRAND)
     sizes = _optional_texts(frame, SIZE)
     names = [
@@ -616,12 +623,13 @@ def _pair_row(left: _Side, right: _Side, a: int, b: int) -> list[float]:
     one, two = left.names[a], right.names[b]
     size_key_one, size_key_two = _size_key(one.size), _size_key(two.size)
     differing = one.differing_variants(two)
+    name_set = fuzz.token_set_ratio(one.text, two.text) / 100
     return [
-        fuzz.token_set_ratio(one.text, two.text) / 100,
+        name_set,
         fuzz.partial_ratio(one.text, two.text) / 100,
         fuzz.WRatio(one.text, two.text) / 100,
         fuzz.token_sort_ratio(one.text, two.text) / 100,
-        fuzz.token_set_ratio(one.core, two.core) / 100 if one.core and two.core else _UNKNOWN,
+        fuzz.token_set_ratio(one.core, two.core) / 100 if one.core and two.core else name_set,
         _brand_agreement(one, two),
         _agreement(size_key_one, size_key_two),
         _size_ratio(one.size, two.size),
@@ -718,10 +726,15 @@ def _hard_conflicts(left: _Side, right: _Side, pairs: Pairs) -> npt.NDArray[np.b
 
 
 def _greedy_one_to_one(
-    pairs: Pairs, scores: npt.NDArray[np.float64], *, threshold: float
+    pairs: Pairs,
+    scores: npt.NDArray[np.float64],
+    *,
+    tiebreak: npt.NDArray[np.float64],
+    threshold: float,
 ) -> npt.NDArray[np.int64]:
-    """Positions of the pairs kept: best score first, each left and right row at most once."""
-    order = np.argsort(-scores, kind="stable")
+    """Positions of the pairs kept: best score first (ties: best ``tiebreak``), each left and
+    right row at most once."""
+    order = np.lexsort((-tiebreak, -scores))
     order = order[scores[order] >= threshold]
     used_left: set[int] = set()
     used_right: set[int] = set()
@@ -752,4 +765,4 @@ def _match_frame(
         for pairs, scores, method in parts
     ]
     result = pd.concat(frames, ignore_index=True)
-    return result.sort_values([SCORE, LEFT_ID], ascending=[False, True], ignore_index=True)
+    return result.sort_values(SCORE, ascending=False, kind="stable", ignore_index=True)

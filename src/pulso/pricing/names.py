@@ -13,8 +13,9 @@ them to ``"gaseosa inca kola 1500 ml"`` in these steps:
    common shop abbreviations (``evap`` -> ``evaporada``, ``desc`` -> ``descremada``,
    ``yog``/``yogur`` -> ``yogurt``, ``frutilla`` -> ``fresa``...).
 4. **Variant phrases** become single tokens: ``sin azúcar`` -> ``sin_azucar``,
-   ``deslactosada``/``sin lactosa``/``0% lactosa`` -> ``sin_lactosa``, ``con gas`` ->
-   ``con_gas``; ``clásica``, ``tradicional``, ``regular`` -> ``original``.
+   ``sin lactosa``/``0% lactosa`` -> ``sin_lactosa`` (``deslactosada`` stays apart: brands
+   sell both as different products), ``con gas`` -> ``con_gas``, ``talla xg`` -> ``talla_xg``;
+   ``clásica``, ``tradicional``, ``regular`` -> ``original``; ``niños`` -> ``kids``.
 5. **Noise words** that describe the container or the shop, not the product, are dropped
    (``botella``, ``bolsa``, ``lata``, ``paquete``, ``pack``, ``oferta``, ``caja``, ``frasco``,
    ``sachet``, ``doypack``, ``retornable``...), with Spanish stop words (``de``, ``la``, ``x``).
@@ -56,8 +57,8 @@ __all__ = [
 
 MODIFIERS = frozenset(
     {
-        "zero", "light", "diet", "sin_azucar", "sin_lactosa", "sin_gluten", "sin_sal",
-        "sin_grasa", "premium", "integral", "descremada", "semidescremada", "con_gas",
+        "zero", "light", "diet", "sin_azucar", "sin_lactosa", "deslactosada", "sin_gluten",
+        "sin_sal", "sin_grasa", "premium", "integral", "descremada", "semidescremada", "con_gas",
         "extra_virgen", "organico", "kids", "reducido", "picante", "gold", "max", "plus",
         "ultra", "descafeinado", "negra", "trigo", "bitter", "con_leche", "con_sal",
         "doble_hoja", "triple_hoja", "anticaspa", "hidratacion", "rizos", "en_agua",
@@ -81,7 +82,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"(?<![a-z0-9_]){pattern}(?![a-z0-9_])"), token)
     for pattern, token in (
         (r"(?:sin|0\s*%?|cero)\s+azucar(?:es)?(?:\s+anadida)?", "sin_azucar"),
-        (r"(?:sin|0\s*%?|libre\s+de)\s+lactosa|deslactosad[ao]|lactose\s+free", "sin_lactosa"),
+        (r"(?:sin|0\s*%?|libre\s+de)\s+lactosa|lactose\s+free", "sin_lactosa"),
+        (r"deslactosad[ao]", "deslactosada"),
         (r"(?:sin|libre\s+de)\s+gluten|gluten\s+free", "sin_gluten"),
         (r"(?:sin|0\s*%?)\s+grasa", "sin_grasa"),
         (r"sin\s+sal", "sin_sal"),
@@ -106,7 +108,7 @@ _ABBREVIATIONS = {
     **dict.fromkeys(("yog", "yogur", "yoghurt", "yogourt", "yoghourt"), "yogurt"),
     **dict.fromkeys(("evap", "evaporado"), "evaporada"),
     **dict.fromkeys(("desc", "descrem", "descremado", "desnatada"), "descremada"),
-    **dict.fromkeys(("lite", "ligth", "ligth"), "light"),
+    **dict.fromkeys(("lite", "ligth"), "light"),
     **dict.fromkeys(("clasica", "clasico", "tradicional", "regular", "orig"), "original"),
     **dict.fromkeys(("entero",), "entera"),
     **dict.fromkeys(("choc", "chocolatado", "chocolatada"), "chocolate"),
@@ -116,6 +118,7 @@ _ABBREVIATIONS = {
     **dict.fromkeys(("integ",), "integral"),
     **dict.fromkeys(("cero",), "zero"),
     **dict.fromkeys(("organica", "organicos", "organicas"), "organico"),
+    **dict.fromkeys(("ninos", "nino", "infantil"), "kids"),
     **dict.fromkeys(("cerv",), "cerveza"),
     **dict.fromkeys(("inst", "instant"), "instantaneo"),
     **dict.fromkeys(("gaseos",), "gaseosa"),
@@ -220,12 +223,13 @@ class BrandLexicon:
 class ParsedName:
     """A listing name taken apart.
 
-    ``text`` is the normalised name without its size; ``core`` is ``text`` without the brand
-    and variant words (the product type, e.g. ``"leche evaporada"``); ``variants`` holds the
-    non-default modifier and flavour tokens; ``head_flavour`` is the flavour word that opens
-    the name after the brand, which may be the product itself (``"Chocolate Sublime"``) or
-    its flavour (``"Frugos Naranja"``); ``numbers`` the tokens with digits left in
-    ``core`` after the size was removed (model numbers such as ``"7up"``).
+    ``text`` is the normalised name without its size, the brand found in it written as its
+    key (``"inca kola"`` and ``"incacola"`` both become ``"incakola"``); ``core`` is ``text``
+    without the brand and variant words (the product type, e.g. ``"leche evaporada"``);
+    ``variants`` holds the non-default modifier and flavour tokens; ``head_flavour`` is the
+    flavour word that opens the name after the brand, which may be the product itself
+    (``"Chocolate Sublime"``) or its flavour (``"Frugos Naranja"``); ``numbers`` holds the
+    tokens with digits left in ``core`` (model numbers such as ``"7up"``).
     """
 
     text: str
@@ -266,24 +270,20 @@ def parse_name(
     found_size, rest = split_size(text)
     tokens = _tokens(rest)
     brand_span = brands.find(tokens) if brands is not None else None
-    brand_key_ = _field_brand(brand, brands) or (brand_span[0] if brand_span else None)
-    in_brand = set(range(brand_span[1], brand_span[2])) if brand_span else set()
-    outside_brand = [position for position in range(len(tokens)) if position not in in_brand]
-    variants = {
-        tokens[position]
-        for position in outside_brand
-        if _is_modifier(tokens[position]) or tokens[position] in FLAVOURS
-    }
-    head = tokens[outside_brand[0]] if outside_brand else None
-    core = [
-        tokens[position]
-        for position in outside_brand
-        if tokens[position] not in variants and tokens[position] not in DEFAULT_VARIANTS
-    ]
+    if brand_span is not None:
+        found, start, end = brand_span
+        tokens = [*tokens[:start], found, *tokens[end:]]
+        brand_position = start
+    else:
+        found, brand_position = None, -1
+    others = [token for position, token in enumerate(tokens) if position != brand_position]
+    variants = {token for token in others if _is_modifier(token) or token in FLAVOURS}
+    head = others[0] if others else None
+    core = [token for token in others if token not in variants and token not in DEFAULT_VARIANTS]
     return ParsedName(
         text=" ".join(tokens),
         core=" ".join(core),
-        brand=brand_key_,
+        brand=_field_brand(brand, brands) or found,
         variants=frozenset(variants),
         head_flavour=head if head in FLAVOURS else None,
         size=size if size is not None else found_size,

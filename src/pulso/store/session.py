@@ -11,11 +11,18 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["create_db_engine", "current_revision", "session_scope", "upgrade_database"]
+__all__ = [
+    "create_db_engine",
+    "current_revision",
+    "head_revisions",
+    "session_scope",
+    "upgrade_database",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +80,12 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade_database(engine: Engine, *, revision: str = "head") -> str | None:
-    """Apply migrations up to ``revision`` and return the resulting revision."""
+def upgrade_database(engine: Engine, *, revision: str = "heads") -> str | None:
+    """Apply migrations up to ``revision`` (default: every head) and return the result.
+
+    Areas add migrations on branches from a common base, so there may be several heads; the
+    result is their revision ids joined by ``+`` in sorted order.
+    """
     command.upgrade(_alembic_config(engine), revision)
     revision_now = current_revision(engine)
     logger.info("database at revision %s", revision_now)
@@ -86,5 +97,12 @@ def current_revision(engine: Engine) -> str | None:
     if not inspect(engine).has_table("alembic_version"):
         return None
     with engine.connect() as connection:
-        row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
-    return None if row is None else str(row[0])
+        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return "+".join(sorted(str(row[0]) for row in rows)) or None
+
+
+def head_revisions() -> str:
+    """The newest migration revisions shipped with this code, as ``current_revision`` shows them."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    return "+".join(sorted(ScriptDirectory.from_config(config).get_heads()))

@@ -4,6 +4,10 @@ A product is one combination of a :class:`ProductLine` with one of its variants,
 flavours and one of its sizes ("Gaseosa INCA KOLA Zero Botella 1.5L"). Lines are written the way
 Plaza Vea (our banner) writes them; other retailers rewrite the names in :mod:`pulso.synth.retail`.
 Prices are rough 2026 shelf prices in soles for the first size of the base variant.
+
+The product lines are one table, a row per line: ``category | kind | brand | line | container |
+price | variants | flavours | sizes``; lists are ``;``-separated and ``-`` is the plain variant
+(no variant word in the name).
 """
 
 from __future__ import annotations
@@ -114,1586 +118,237 @@ FLAVOUR_PRICE_FACTORS: dict[str, float] = {
     "Maca": 1.05,
 }
 
-_FLAVOURS_YOGURT = ("Fresa", "Durazno", "Vainilla", "Lúcuma", "Guanábana", "Piña", "Mango")
-_FLAVOURS_NECTAR = ("Durazno", "Naranja", "Mango", "Manzana", "Pera", "Piña")
-_FLAVOURS_SODA = ("Naranja", "Piña", "Fresa", "Limón")
-_PASTA = ("Spaghetti", "Tallarín", "Canuto", "Codo", "Tornillo", "Corbata", "Cabello de Ángel")
-_LEGUMES = (
-    ("Lenteja Bebé", 4.9),
-    ("Frejol Canario", 6.9),
-    ("Pallar Bebé", 7.5),
-    ("Garbanzo", 5.9),
-    ("Arveja Partida", 3.9),
-    ("Frejol Panamito", 6.5),
-    ("Frejol Castilla", 5.5),
-)
-_SODA_SIZES = (
-    "500 ml",
-    "600 ml",
-    "1 L",
-    "1.5 L",
-    "2.25 L",
-    "3 L",
-    "6 x 500 ml",
-    "6 x 1.5 L",
-    "12 x 296 ml",
-)
-_WATER_SIZES = ("625 ml", "1 L", "2.5 L", "7 L", "20 L", "6 x 625 ml", "15 x 625 ml")
-_CAN_SIZES = ("355 ml", "473 ml", "6 x 355 ml", "12 x 355 ml", "24 x 355 ml", "6 x 473 ml")
-_BOTTLE_SIZES = ("305 ml", "620 ml", "1 L", "6 x 305 ml", "12 x 620 ml")
-_COOKIE_SIZES = ("34 g", "6 x 34 g", "12 x 34 g", "180 g")
+_TABLE = """
+Lácteos       | Leche Evaporada      | Gloria         |            | Lata    | 4.20  | Entera; Light; Sin Lactosa; Niños; Super Calcio |  | 400 g; 170 g; 6 x 400 g; 24 x 400 g; 6 x 170 g
+Lácteos       | Leche Evaporada      | Ideal          |            | Lata    | 3.90  | Entera; Light; Sin Lactosa |  | 400 g; 170 g; 6 x 400 g; 24 x 400 g; 6 x 170 g
+Lácteos       | Leche Evaporada      | Laive          |            | Lata    | 3.90  | Entera; Light; Sin Lactosa; Super Calcio |  | 400 g; 170 g; 6 x 400 g; 24 x 400 g; 6 x 170 g
+Lácteos       | Leche Evaporada      | Bonlé          |            | Lata    | 3.60  | Entera; Light |  | 400 g; 6 x 400 g; 24 x 400 g
+Lácteos       | Mezcla Láctea        | Pura Vida      | Nutrimax   | Lata    | 3.40  | -; Light; Niños |  | 400 g; 170 g; 6 x 400 g
+Lácteos       | Leche UHT            | Gloria         |            | Caja    | 5.20  | Entera; Light; Sin Lactosa; Deslactosada; Niños |  | 1 L; 946 ml; 6 x 1 L; 12 x 1 L
+Lácteos       | Leche UHT            | Laive          |            | Caja    | 5.00  | Entera; Semidescremada; Sin Lactosa |  | 1 L; 946 ml; 6 x 1 L
+Lácteos       | Leche Fresca         | Laive          |            | Bolsa   | 4.90  | Entera; Semidescremada; Sin Lactosa |  | 946 ml; 6 x 946 ml
+Lácteos       | Yogurt               | Gloria         | Bebible    | Botella | 6.90  | -; Light; Sin Lactosa | Fresa; Durazno; Vainilla; Lúcuma; Guanábana; Piña; Mango | 1 kg; 500 g; 180 g; 1.7 kg; 6 x 180 g
+Lácteos       | Yogurt               | Laive          | Bebible    | Botella | 6.50  | -; Light; Sin Lactosa | Fresa; Durazno; Vainilla; Lúcuma; Guanábana | 1 kg; 180 g; 1.7 kg; 6 x 180 g
+Lácteos       | Yogurt               | Gloria         | Griego     | Pote    | 8.90  | -; Light | Natural; Fresa; Arándano; Miel | 500 g; 130 g; 4 x 130 g
+Lácteos       | Queso                | Bonlé          |            |         | 9.90  | Edam; Mozzarella; Fresco; Andino; Paria |  | 200 g; 400 g; 1 kg
+Lácteos       | Queso                | Laive          |            |         | 8.90  | Edam; Mozzarella; Fresco; Cabana |  | 180 g; 250 g; 500 g
+Lácteos       | Mantequilla          | Laive          |            |         | 8.50  | Con Sal; Sin Sal |  | 200 g; 100 g; 400 g
+Lácteos       | Mantequilla          | Gloria         |            |         | 8.20  | Con Sal; Sin Sal |  | 200 g; 90 g; 390 g
+Lácteos       | Manjar Blanco        | Gloria         |            | Pote    | 8.50  |  |  | 500 g; 200 g; 1 kg
+Lácteos       | Leche Condensada     | Nestlé         | La Lechera | Lata    | 5.90  |  |  | 393 g; 100 g; 6 x 393 g
+Lácteos       | Crema de Leche       | Gloria         |            | Caja    | 4.50  | -; Light |  | 200 ml; 1 L
+Lácteos       | Yogurt               | Gloria         | Batido     | Pote    | 3.90  | -; Light; Con Cereal | Fresa; Durazno; Vainilla; Lúcuma; Guanábana; Piña; Mango | 500 g; 1 kg; 180 g
+Lácteos       | Yogurt               | Yoleit         | Bebible    | Botella | 5.50  |  | Fresa; Durazno; Vainilla; Piña | 1 kg; 180 g; 1.7 kg
+Lácteos       | Leche Chocolatada    | Gloria         |            | Caja    | 1.50  | -; Light |  | 180 ml; 1 L
+Lácteos       | Queso Crema          | Philadelphia   |            | Pote    | 9.90  | Original; Light; Finas Hierbas |  | 180 g; 390 g
+Lácteos       | Leche Evaporada      | Pura Vida      | Nutrimax   | Tarro   | 3.30  | Entera; Light |  | 400 g; 170 g
+Abarrotes     | Arroz                | Costeño        |            | Bolsa   | 4.90  | Extra; Superior; Graneadito; Integral |  | 1 kg; 750 g; 2 kg; 5 kg; 10 kg; 50 kg
+Abarrotes     | Arroz                | Paisana        |            | Bolsa   | 4.60  | Extra; Superior; Añejo |  | 1 kg; 750 g; 2 kg; 5 kg; 10 kg; 50 kg
+Abarrotes     | Arroz                | Faraón         |            | Bolsa   | 4.40  | Extra; Amarillo; Naranja |  | 1 kg; 5 kg; 10 kg
+Abarrotes     | Arroz                | Valle Norte    |            | Bolsa   | 3.80  | Extra; Superior |  | 750 g; 1 kg; 5 kg
+Abarrotes     | Azúcar               | Cartavio       |            | Bolsa   | 4.20  | Rubia; Blanca |  | 1 kg; 2 kg; 5 kg; 50 kg
+Abarrotes     | Azúcar               | Dulfina        |            | Bolsa   | 4.30  | Rubia; Blanca |  | 1 kg; 5 kg
+Abarrotes     | Azúcar               | Costeño        |            | Bolsa   | 4.10  | Rubia; Blanca |  | 1 kg; 2 kg; 5 kg
+Abarrotes     | Aceite Vegetal       | Primor         |            | Botella | 10.90 | Clásico; Premium; Corazón |  | 900 ml; 1 L; 200 ml; 5 L; 6 x 900 ml; 12 x 1 L
+Abarrotes     | Aceite Vegetal       | Cocinero       |            | Botella | 9.90  |  |  | 900 ml; 1 L; 200 ml; 5 L; 6 x 900 ml; 12 x 1 L
+Abarrotes     | Aceite Vegetal       | Capri          |            | Botella | 10.50 |  |  | 900 ml; 5 L; 12 x 1 L
+Abarrotes     | Aceite Vegetal       | Sao            |            | Botella | 9.50  | -; Light |  | 900 ml; 1 L; 5 L
+Abarrotes     | Fideos               | Don Vittorio   |            | Bolsa   | 3.40  | Spaghetti; Tallarín; Canuto; Codo; Tornillo; Corbata; Cabello de Ángel; Fettuccine |  | 450 g; 950 g; 250 g; 5 kg
+Abarrotes     | Fideos               | Molitalia      |            | Bolsa   | 3.20  | Spaghetti; Tallarín; Canuto; Codo; Tornillo; Corbata; Cabello de Ángel |  | 500 g; 1 kg; 250 g; 5 kg
+Abarrotes     | Fideos               | Lavaggi        |            | Bolsa   | 2.90  | Spaghetti; Tallarín; Canuto; Tornillo |  | 500 g; 1 kg
+Abarrotes     | Fideos               | Nicolini       |            | Bolsa   | 3.10  | Spaghetti; Tallarín; Canuto; Tornillo; Corbata |  | 500 g; 1 kg
+Abarrotes     | Filete de Atún       | Florida        |            | Lata    | 6.50  | En Aceite; En Agua; Light |  | 140 g; 170 g; 3 x 140 g; 6 x 170 g
+Abarrotes     | Trozos de Atún       | Campomar       |            | Lata    | 4.50  | En Aceite; En Agua |  | 170 g; 3 x 170 g
+Abarrotes     | Filete de Atún       | A-1            |            | Lata    | 5.90  | En Aceite; En Agua |  | 140 g; 170 g; 3 x 140 g
+Abarrotes     | Mayonesa             | Alacena        |            | Doypack | 2.30  | -; Light |  | 100 g; 190 g; 475 g; 950 g; 3.8 kg
+Abarrotes     | Ketchup              | Alacena        |            | Doypack | 2.10  |  |  | 100 g; 500 g; 1 kg
+Abarrotes     | Crema de Ají         | Alacena        | Uchucuta   | Doypack | 2.50  |  |  | 85 g; 400 g
+Abarrotes     | Crema de Ají         | Alacena        | Tarí       | Doypack | 2.50  |  |  | 85 g; 400 g
+Abarrotes     | Harina               | Blanca Flor    |            | Bolsa   | 5.50  | Preparada; Sin Preparar |  | 1 kg; 500 g; 5 kg
+Abarrotes     | Sal de Mesa          | Emsal          |            | Bolsa   | 1.50  | Yodada; Parrillera |  | 1 kg; 500 g
+Abarrotes     | Sillao               | Kikko          |            | Botella | 3.50  |  |  | 160 ml; 500 ml; 1 L
+Abarrotes     | Vinagre              | Venturo        |            | Botella | 2.90  | Tinto; Blanco |  | 500 ml; 1 L
+Abarrotes     | Caldo                | Maggi          |            |         | 1.50  | de Gallina; de Carne |  | 8 un; 24 un
+Abarrotes     | Sazonador            | Sibarita       |            |         | 0.80  | Comino; Pimienta; Ajo; Palillo; Orégano; Ají Panca |  | 31 g; 6 x 31 g
+Abarrotes     | Salsa Roja           | Don Vittorio   |            | Doypack | 3.90  | Clásica; Con Champiñones; Boloñesa; Napolitana |  | 200 g; 400 g
+Abarrotes     | Mostaza              | Alacena        |            | Doypack | 1.90  |  |  | 100 g; 500 g
+Abarrotes     | Quinua               | Costeño        |            | Bolsa   | 7.90  | Blanca; Roja; Negra |  | 500 g; 1 kg; 250 g
+Abarrotes     | Gelatina             | Universal      |            | Bolsa   | 2.20  |  | Fresa; Piña; Naranja; Limón; Cereza; Uva | 150 g; 180 g
+Abarrotes     | Mazamorra Morada     | Universal      |            | Bolsa   | 3.20  |  |  | 150 g; 300 g
+Abarrotes     | Harina               | Nicolini       |            | Bolsa   | 5.20  | Preparada; Sin Preparar |  | 1 kg; 5 kg
+Abarrotes     | Filete de Caballa    | Florida        |            | Lata    | 5.50  | En Aceite; En Salsa de Tomate |  | 170 g; 425 g
+Abarrotes     | Lenteja Bebé         | Costeño        |            | Bolsa   | 4.90  |  |  | 500 g; 1 kg; 250 g; 5 kg
+Abarrotes     | Lenteja Bebé         | Paisana        |            | Bolsa   | 4.66  |  |  | 500 g; 1 kg
+Abarrotes     | Frejol Canario       | Costeño        |            | Bolsa   | 6.90  |  |  | 500 g; 1 kg; 250 g; 5 kg
+Abarrotes     | Frejol Canario       | Paisana        |            | Bolsa   | 6.55  |  |  | 500 g; 1 kg
+Abarrotes     | Pallar Bebé          | Costeño        |            | Bolsa   | 7.50  |  |  | 500 g; 1 kg; 250 g; 5 kg
+Abarrotes     | Pallar Bebé          | Paisana        |            | Bolsa   | 7.12  |  |  | 500 g; 1 kg
+Abarrotes     | Garbanzo             | Costeño        |            | Bolsa   | 5.90  |  |  | 500 g; 1 kg; 250 g; 5 kg
+Abarrotes     | Garbanzo             | Paisana        |            | Bolsa   | 5.61  |  |  | 500 g; 1 kg
+Abarrotes     | Arveja Partida       | Costeño        |            | Bolsa   | 3.90  |  |  | 500 g; 1 kg; 250 g; 5 kg
+Abarrotes     | Arveja Partida       | Paisana        |            | Bolsa   | 3.70  |  |  | 500 g; 1 kg
+Abarrotes     | Frejol Panamito      | Costeño        |            | Bolsa   | 6.50  |  |  | 500 g; 1 kg; 250 g; 5 kg
+Abarrotes     | Frejol Panamito      | Paisana        |            | Bolsa   | 6.17  |  |  | 500 g; 1 kg
+Abarrotes     | Frejol Castilla      | Costeño        |            | Bolsa   | 5.50  |  |  | 500 g; 1 kg; 250 g; 5 kg
+Abarrotes     | Frejol Castilla      | Paisana        |            | Bolsa   | 5.22  |  |  | 500 g; 1 kg
+Bebidas       | Gaseosa              | Inca Kola      |            | Botella | 2.50  | -; Zero; Sin Azúcar |  | 500 ml; 600 ml; 1 L; 1.5 L; 2.25 L; 3 L; 6 x 500 ml; 6 x 1.5 L; 12 x 296 ml
+Bebidas       | Gaseosa              | Coca-Cola      |            | Botella | 2.50  | -; Sin Azúcar; Light |  | 500 ml; 600 ml; 1 L; 1.5 L; 2.25 L; 3 L; 6 x 500 ml; 6 x 1.5 L; 12 x 296 ml
+Bebidas       | Gaseosa              | Sprite         |            | Botella | 2.30  | -; Zero |  | 500 ml; 600 ml; 1 L; 1.5 L; 2.25 L; 3 L; 6 x 500 ml; 6 x 1.5 L; 12 x 296 ml
+Bebidas       | Gaseosa              | Fanta          |            | Botella | 2.30  |  | Naranja; Piña; Fresa | 500 ml; 1.5 L; 3 L; 6 x 500 ml
+Bebidas       | Gaseosa              | Pepsi          |            | Botella | 2.20  | -; Black |  | 500 ml; 1.5 L; 3 L; 6 x 500 ml
+Bebidas       | Gaseosa              | Guaraná        | Backus     | Botella | 2.20  |  |  | 500 ml; 1 L; 3 L
+Bebidas       | Gaseosa              | Concordia      |            | Botella | 1.80  |  | Naranja; Piña; Fresa; Limón | 500 ml; 1.5 L; 3 L
+Bebidas       | Gaseosa              | Big Cola       |            | Botella | 1.50  |  |  | 400 ml; 1.1 L; 3 L; 3.3 L
+Bebidas       | Agua Mineral         | San Luis       |            | Botella | 1.50  | Sin Gas; Con Gas |  | 625 ml; 1 L; 2.5 L; 7 L; 20 L; 6 x 625 ml; 15 x 625 ml
+Bebidas       | Agua Mineral         | Cielo          |            | Botella | 1.20  | Sin Gas; Con Gas |  | 625 ml; 1 L; 2.5 L; 7 L; 20 L; 6 x 625 ml; 15 x 625 ml
+Bebidas       | Agua Mineral         | San Mateo      |            | Botella | 1.60  | Sin Gas; Con Gas |  | 600 ml; 1.5 L; 2.5 L; 6 x 600 ml
+Bebidas       | Néctar               | Frugos         |            | Caja    | 4.90  | -; Light | Durazno; Naranja; Mango; Manzana; Pera; Piña | 1 L; 235 ml; 1.5 L; 6 x 235 ml
+Bebidas       | Bebida de Fruta      | Pulp           |            | Botella | 1.20  |  | Durazno; Mango; Manzana | 315 ml; 1 L; 6 x 315 ml
+Bebidas       | Bebida               | Cifrut         |            | Botella | 1.50  |  | Naranja; Granadilla; Fresa; Citrus Punch | 500 ml; 1.5 L; 3 L
+Bebidas       | Bebida Energizante   | Volt           |            | Botella | 1.80  |  | Original; Ginseng; Maca; Açaí | 300 ml; 473 ml; 6 x 300 ml
+Bebidas       | Bebida Rehidratante  | Sporade        |            | Botella | 2.20  |  | Tropical; Mandarina; Uva; Blueberry | 500 ml; 1 L; 6 x 500 ml
+Bebidas       | Bebida Rehidratante  | Gatorade       |            | Botella | 3.20  |  | Tropical; Mandarina; Maracuyá; Blue | 500 ml; 750 ml; 1 L; 6 x 500 ml
+Bebidas       | Té Helado            | Lipton         |            | Botella | 2.50  | -; Zero | Limón; Durazno | 500 ml; 1.5 L
+Bebidas       | Gaseosa              | Kola Real      |            | Botella | 1.50  |  | Negra; Roja; Amarilla; Naranja | 500 ml; 600 ml; 1 L; 1.5 L; 2.25 L; 3 L; 6 x 500 ml; 6 x 1.5 L; 12 x 296 ml
+Bebidas       | Gaseosa              | Oro            |            | Botella | 1.40  |  |  | 500 ml; 1.5 L; 3 L
+Bebidas       | Bebida Energizante   | Red Bull       |            | Lata    | 6.90  | -; Sugarfree |  | 250 ml; 355 ml; 4 x 250 ml
+Bebidas       | Néctar               | Gloria         |            | Caja    | 3.90  |  | Durazno; Mango; Manzana; Naranja | 1 L; 200 ml; 6 x 200 ml
+Bebidas       | Agua Mineral         | Socosani       |            | Botella | 2.20  | Con Gas |  | 600 ml; 1.5 L
+Bebidas       | Té                   | Lipton         |            |         | 3.50  | Negro; Verde; Canela |  | 25 un; 100 un
+Cervezas      | Cerveza              | Pilsen Callao  |            | Lata    | 3.90  |  |  | 355 ml; 473 ml; 6 x 355 ml; 12 x 355 ml; 24 x 355 ml; 6 x 473 ml
+Cervezas      | Cerveza              | Pilsen Callao  |            | Botella | 3.70  |  |  | 305 ml; 620 ml; 1 L; 6 x 305 ml; 12 x 620 ml
+Cervezas      | Cerveza              | Cristal        |            | Lata    | 3.70  |  |  | 355 ml; 473 ml; 6 x 355 ml; 12 x 355 ml; 24 x 355 ml; 6 x 473 ml
+Cervezas      | Cerveza              | Cristal        |            | Botella | 3.52  |  |  | 305 ml; 620 ml; 1 L; 6 x 305 ml; 12 x 620 ml
+Cervezas      | Cerveza              | Cusqueña       |            | Lata    | 4.50  | Dorada; Negra; Trigo; Roja |  | 355 ml; 473 ml; 6 x 355 ml; 12 x 355 ml; 24 x 355 ml; 6 x 473 ml
+Cervezas      | Cerveza              | Cusqueña       |            | Botella | 4.27  | Dorada; Negra; Trigo; Roja |  | 305 ml; 620 ml; 1 L; 6 x 305 ml; 12 x 620 ml
+Cervezas      | Cerveza              | Arequipeña     |            | Lata    | 3.60  |  |  | 355 ml; 473 ml; 6 x 355 ml; 12 x 355 ml; 24 x 355 ml; 6 x 473 ml
+Cervezas      | Cerveza              | Arequipeña     |            | Botella | 3.42  |  |  | 305 ml; 620 ml; 1 L; 6 x 305 ml; 12 x 620 ml
+Cervezas      | Cerveza              | Corona         |            | Lata    | 6.50  | Extra |  | 355 ml; 473 ml; 6 x 355 ml; 12 x 355 ml; 24 x 355 ml; 6 x 473 ml
+Cervezas      | Cerveza              | Corona         |            | Botella | 6.17  | Extra |  | 305 ml; 620 ml; 1 L; 6 x 305 ml; 12 x 620 ml
+Cervezas      | Cerveza              | Heineken       |            | Lata    | 5.50  |  |  | 355 ml; 473 ml; 6 x 355 ml; 12 x 355 ml; 24 x 355 ml; 6 x 473 ml
+Cervezas      | Cerveza              | Heineken       |            | Botella | 5.22  |  |  | 305 ml; 620 ml; 1 L; 6 x 305 ml; 12 x 620 ml
+Cervezas      | Cerveza              | Backus Ice     |            | Lata    | 3.50  |  |  | 355 ml; 473 ml; 6 x 355 ml; 12 x 355 ml; 24 x 355 ml; 6 x 473 ml
+Cervezas      | Cerveza              | Backus Ice     |            | Botella | 3.32  |  |  | 305 ml; 620 ml; 1 L; 6 x 305 ml; 12 x 620 ml
+Cervezas      | Cerveza              | Tres Cruces    |            | Lata    | 3.20  |  |  | 355 ml; 473 ml; 6 x 355 ml; 12 x 355 ml; 24 x 355 ml; 6 x 473 ml
+Cervezas      | Cerveza              | Tres Cruces    |            | Botella | 3.04  |  |  | 305 ml; 620 ml; 1 L; 6 x 305 ml; 12 x 620 ml
+Cervezas      | Cerveza              | Stella Artois  |            | Lata    | 6.20  |  |  | 355 ml; 473 ml; 6 x 355 ml; 12 x 355 ml; 24 x 355 ml; 6 x 473 ml
+Cervezas      | Cerveza              | Stella Artois  |            | Botella | 5.89  |  |  | 305 ml; 620 ml; 1 L; 6 x 305 ml; 12 x 620 ml
+Galletas      | Galletas             | Field          | Soda       |         | 0.80  | -; Integral; Mantequilla |  | 34 g; 6 x 34 g; 12 x 34 g; 180 g
+Galletas      | Galletas             | Field          | Vainilla   |         | 0.90  |  |  | 34 g; 6 x 34 g; 12 x 34 g; 180 g
+Galletas      | Galletas             | Field          | Animalitos |         | 0.90  |  |  | 34 g; 6 x 34 g; 12 x 34 g; 180 g
+Galletas      | Galletas             | Field          | Tentación  |         | 1.00  |  | Chocolate; Coco; Naranja; Limón | 46 g; 6 x 46 g; 12 x 46 g
+Galletas      | Galletas             | Field          | Chomp      |         | 1.10  |  | Chocolate; Fresa; Vainilla | 36 g; 6 x 36 g
+Galletas      | Galletas             | Victoria       | Soda V     |         | 0.80  | -; Integral |  | 34 g; 6 x 34 g; 12 x 34 g; 180 g
+Galletas      | Galletas             | Casino         |            |         | 0.90  |  | Menta; Coco; Fresa; Chocolate; Lúcuma; Alfajor | 43 g; 6 x 43 g; 12 x 43 g
+Galletas      | Galletas             | Oreo           |            |         | 1.00  | -; Golden | Original; Fresa; Chocolate | 36 g; 6 x 36 g; 12 x 36 g; 432 g
+Galletas      | Galletas             | Ritz           |            |         | 1.00  | -; Queso |  | 34 g; 8 x 34 g; 100 g
+Galletas      | Galletas             | Club Social    |            |         | 0.90  | Original; Integral; Queso |  | 26 g; 6 x 26 g; 9 x 26 g
+Galletas      | Galletas             | Morochas       |            |         | 1.20  | -; Wafer |  | 41 g; 6 x 41 g; 12 x 41 g
+Galletas      | Chocolate            | Sublime        |            |         | 1.90  | Clásico; Almendras; Extremo; Blanco |  | 30 g; 6 x 30 g; 72 g
+Galletas      | Galletas             | Glacitas       |            |         | 1.10  |  | Coco; Fresa; Chocolate | 46 g; 6 x 46 g
+Galletas      | Galletas             | San Jorge      | Soda       |         | 0.70  | -; Integral |  | 34 g; 6 x 34 g; 12 x 34 g; 180 g
+Galletas      | Galletas             | San Jorge      | Vainilla   |         | 0.80  |  |  | 34 g; 6 x 34 g; 12 x 34 g; 180 g
+Galletas      | Galletas             | Field          | Pícaras    |         | 1.00  |  | Chocolate; Fresa; Coco | 40 g; 6 x 40 g
+Galletas      | Galletas             | Chips Ahoy!    |            |         | 1.30  | Original; Chewy |  | 42 g; 6 x 42 g; 305 g
+Limpieza      | Detergente en Polvo  | Bolívar        |            | Bolsa   | 7.50  | Matic; Active Care; Limón; Floral; Bebé |  | 500 g; 850 g; 2 kg; 4 kg; 8 kg; 15 kg
+Limpieza      | Detergente en Polvo  | Opal           |            | Bolsa   | 6.50  | Ultra; Floral; Limón; Matic |  | 500 g; 850 g; 2 kg; 4 kg; 8 kg; 15 kg
+Limpieza      | Detergente en Polvo  | Ariel          |            | Bolsa   | 8.90  | Revitacolor; Doble Poder; Downy; Matic |  | 500 g; 850 g; 2 kg; 4 kg; 8 kg; 15 kg
+Limpieza      | Detergente Líquido   | Ariel          |            | Botella | 19.90 | Revitacolor; Concentrado; Downy |  | 1.2 L; 1.8 L; 3 L; 4.5 L
+Limpieza      | Detergente en Polvo  | Ace            |            | Bolsa   | 6.20  | Limón; Floral; Naturals; Bebé |  | 500 g; 850 g; 2 kg; 4 kg; 8 kg; 15 kg
+Limpieza      | Lavavajilla en Pasta | Sapolio        |            | Pote    | 4.50  | Limón; Toronja; Manzana |  | 450 g; 900 g; 180 g
+Limpieza      | Limpiador Multiusos  | Sapolio        |            | Botella | 5.50  |  | Lavanda; Bebé; Floral; Limón | 900 ml; 1.8 L; 3.6 L
+Limpieza      | Lejía                | Sapolio        |            | Botella | 3.90  | Tradicional; Ropa Color |  | 1 L; 2 L; 4 L
+Limpieza      | Lejía                | Clorox         |            | Botella | 4.90  | Tradicional; Ropa Color; Antisalpicaduras |  | 1 L; 2 L; 4 L
+Limpieza      | Limpiador            | Poett          |            | Botella | 6.50  |  | Lavanda; Primavera; Bebé; Bosque; Naranja | 900 ml; 1.8 L; 3.6 L
+Limpieza      | Suavizante           | Suavitel       |            | Botella | 8.50  |  | Primaveral; Aroma de Sol; Anochecer | 850 ml; 1.5 L; 3 L
+Limpieza      | Suavizante           | Downy          |            | Botella | 9.90  | Libre Enjuague; Aroma Floral; Brisa Fresca |  | 800 ml; 1.5 L; 2.8 L
+Limpieza      | Papel Higiénico      | Elite          |            |         | 4.50  | Doble Hoja; Ultra; Megarrollo |  | 4 un; 12 un; 24 un; 40 un
+Limpieza      | Papel Higiénico      | Paracas        |            |         | 3.90  | Doble Hoja |  | 4 un; 16 un; 40 un
+Limpieza      | Jabón de Lavar       | Marsella       |            |         | 3.20  | Limón; Bebé; Original |  | 220 g; 3 x 220 g; 6 x 220 g
+Limpieza      | Jabón de Lavar       | Bolívar        |            |         | 3.40  | Limón; Floral; Bebé |  | 230 g; 3 x 230 g; 6 x 230 g
+Limpieza      | Lavavajilla Líquido  | Ayudín         |            | Botella | 6.90  |  | Limón; Manzana; Aloe | 300 ml; 750 ml; 1.2 L
+Limpieza      | Lavavajilla en Pasta | Ayudín         |            | Pote    | 4.90  |  | Limón; Manzana | 450 g; 900 g
+Limpieza      | Papel Toalla         | Elite          |            |         | 4.90  | -; Ultra |  | 2 un; 3 un; 6 un
+Limpieza      | Servilletas          | Elite          |            |         | 2.90  | -; Doble Hoja |  | 100 un; 300 un
+Embutidos     | Hot Dog              | San Fernando   |            |         | 6.50  | Clásico; de Pollo; Ahumado; Jumbo |  | 240 g; 500 g; 1 kg
+Embutidos     | Jamonada             | San Fernando   |            |         | 5.20  | de Pollo; Clásica |  | 150 g; 300 g; 500 g
+Embutidos     | Hot Dog              | Razzeto        |            |         | 6.90  | Clásico; Ahumado; de Pavita |  | 250 g; 500 g; 1 kg
+Embutidos     | Jamón del País       | Razzeto        |            |         | 9.90  |  |  | 150 g; 250 g; 500 g
+Embutidos     | Jamón                | Otto Kunz      |            |         | 7.90  | Inglés; Americano; de Pavo; Serrano |  | 100 g; 200 g; 500 g
+Embutidos     | Salchicha            | Otto Kunz      |            |         | 8.50  | Huachana; Frankfurter; Viena |  | 250 g; 500 g
+Embutidos     | Salame               | Braedt         |            |         | 9.50  | Italiano; Milano |  | 100 g; 200 g
+Embutidos     | Jamón                | Braedt         |            |         | 8.20  | Inglés; de Pavo |  | 100 g; 200 g
+Embutidos     | Chorizo              | La Segoviana   |            |         | 8.90  | Parrillero; Ahumado; Español |  | 250 g; 500 g
+Embutidos     | Hot Dog              | Laive          |            |         | 6.20  | Clásico; de Pollo |  | 240 g; 500 g
+Embutidos     | Tocino               | Otto Kunz      |            |         | 9.90  | Ahumado; Americano |  | 150 g; 300 g
+Embutidos     | Mortadela            | Otto Kunz      |            |         | 6.50  | Clásica; Bologna |  | 150 g; 300 g
+Embutidos     | Chorizo              | Razzeto        |            |         | 8.50  | Parrillero; Picante |  | 250 g; 500 g
+Carnes y aves | Pollo                | San Fernando   |            |         | 10.90 | Entero; Pechuga; Pierna; Alas; Filete de Pechuga; Menudencia |  | 1 kg; 500 g; 2 kg
+Carnes y aves | Pollo                | Redondos       |            |         | 10.50 | Entero; Pechuga; Pierna; Alas; Filete de Pechuga |  | 1 kg; 500 g; 2 kg
+Carnes y aves | Pollo                | Avinka         |            |         | 10.20 | Entero; Pechuga |  | 1 kg; 2 kg
+Carnes y aves | Pavo                 | San Fernando   |            |         | 18.90 | Entero; Pechuga |  | 1 kg; 5 kg; 8 kg
+Carnes y aves | Hamburguesa          | San Fernando   |            |         | 6.90  | de Pollo; de Carne; de Pavita |  | 4 un; 8 un; 12 un
+Carnes y aves | Huevos               | La Calera      |            |         | 8.90  | Pardos; Blancos; de Corral; Omega 3 |  | 15 un; 30 un; 6 un; 10 un
+Carnes y aves | Huevos               | Redondos       |            |         | 8.50  | Pardos; Omega 3 |  | 15 un; 30 un; 10 un
+Panadería     | Pan de Molde         | Bimbo          |            |         | 7.90  | Blanco; Integral; Sin Corteza; Multicereal; Chía |  | 500 g; 700 g; 380 g
+Panadería     | Pan de Molde         | Unión          |            |         | 6.90  | Blanco; Integral; Sin Corteza |  | 550 g; 600 g
+Panadería     | Pan Hot Dog          | Bimbo          |            |         | 5.50  | -; Integral |  | 6 un; 8 un
+Panadería     | Pan Hamburguesa      | Bimbo          |            |         | 6.50  | -; Con Ajonjolí |  | 4 un; 6 un; 8 un
+Panadería     | Tostadas             | Bimbo          |            |         | 6.20  | Clásicas; Integrales |  | 250 g; 130 g
+Panadería     | Panetón              | Tondero        |            | Bolsa   | 17.90 | Clásico; Chocolate |  | 900 g; 500 g; 80 g
+Panadería     | Panetón              | Donofrio       |            | Caja    | 29.90 | Clásico; Chocotón |  | 900 g; 500 g; 1 kg; 80 g
+Panadería     | Panetón              | Gloria         |            | Caja    | 22.90 | Clásico; Chocolate |  | 900 g; 500 g
+Panadería     | Panetón              | Unión          |            | Bolsa   | 19.90 | Clásico; Integral |  | 900 g; 500 g
+Panadería     | Panetón              | Todinno        |            | Bolsa   | 17.90 | Clásico; Chocolate |  | 900 g; 500 g
+Panadería     | Panetón              | Motta          |            | Caja    | 24.90 | Clásico; Chocolate |  | 900 g; 1 kg
+Panadería     | Keke                 | Bimbo          |            |         | 5.90  |  | Marmoleado; Vainilla; Naranja; Chocolate | 300 g; 500 g
+Panadería     | Pan Árabe            | Bimbo          |            |         | 5.50  | Blanco; Integral |  | 6 un; 12 un
+Desayuno      | Café Instantáneo     | Nescafé        |            | Frasco  | 9.50  | Tradición; Fina Selección; Descafeinado; Gold |  | 50 g; 100 g; 170 g; 200 g
+Desayuno      | Café Instantáneo     | Kirma          |            | Frasco  | 8.50  | Clásico; Descafeinado |  | 50 g; 100 g; 180 g
+Desayuno      | Café                 | Altomayo       |            |         | 10.50 | Instantáneo; Molido; Gourmet |  | 50 g; 200 g; 250 g
+Desayuno      | Café Instantáneo     | Cafetal        |            | Doypack | 6.90  |  |  | 50 g; 100 g; 170 g
+Desayuno      | Bebida Achocolatada  | Milo           |            | Doypack | 8.90  | -; Activ-Go |  | 200 g; 400 g; 800 g; 1.2 kg
+Desayuno      | Cocoa                | Winter's       |            | Doypack | 5.50  |  |  | 160 g; 320 g
+Desayuno      | Chocolate para Taza  | Sol del Cusco  |            |         | 3.90  | Tradicional; Con Canela |  | 90 g; 180 g
+Desayuno      | Chocolate para Taza  | Winter's       |            |         | 3.50  | Tradicional; Bitter |  | 90 g; 180 g; 270 g
+Desayuno      | Avena                | Quaker         |            | Bolsa   | 6.50  | Tradicional; Instantánea; Con Quinua |  | 380 g; 900 g; 1 kg
+Desayuno      | Avena                | 3 Ositos       |            | Bolsa   | 5.90  | Tradicional; Quinua Kiwicha; Precocida |  | 500 g; 1 kg; 170 g
+Desayuno      | Avena                | Grano de Oro   |            | Bolsa   | 3.90  | Tradicional; Con Kiwicha |  | 300 g; 1 kg
+Desayuno      | Cereal               | Ángel          |            |         | 7.90  | Copix; Zuck; Mel; Chocapic |  | 300 g; 600 g; 120 g
+Desayuno      | Cereal               | Kellogg's      |            |         | 11.90 | Zucaritas; Corn Flakes; Choco Krispis; Froot Loops |  | 300 g; 730 g; 120 g
+Desayuno      | Infusión             | McCollins      |            |         | 2.90  | Manzanilla; Anís; Té Canela y Clavo; Hierba Luisa; Muña |  | 25 un; 100 un
+Desayuno      | Infusión             | Herbi          |            |         | 2.60  | Manzanilla; Anís; Menta; Boldo |  | 25 un; 100 un
+Desayuno      | Mermelada            | Fanny          |            | Frasco  | 5.20  |  | Fresa; Durazno; Piña; Sauco; Naranja | 320 g; 1 kg; 100 g
+Desayuno      | Café Molido          | Cafetal        |            | Bolsa   | 8.90  | Tradicional; Orgánico |  | 250 g; 500 g
+Desayuno      | Mantequilla de Maní  | Peanut Gourmet |            | Frasco  | 9.90  | Cremosa; Crunchy |  | 340 g; 500 g
+"""
 
 
-def _line(
-    category: str, kind: str, brand: str, price_pen: float, *sizes: str, **kw: object
-) -> ProductLine:
-    return ProductLine(category, kind, brand, price_pen, tuple(sizes), **kw)  # type: ignore[arg-type]
+def _split(cell: str) -> tuple[str, ...]:
+    items = tuple("" if item.strip() == "-" else item.strip() for item in cell.split(";"))
+    return items if cell.strip() else ("",)
 
 
-def _lacteos() -> list[ProductLine]:
-    c = "Lácteos"
-    evap = ("400 g", "170 g", "6 x 400 g", "24 x 400 g", "6 x 170 g")
-    return [
-        _line(
-            c,
-            "Leche Evaporada",
-            "Gloria",
-            4.2,
-            *evap,
-            container="Lata",
-            variants=("Entera", "Light", "Sin Lactosa", "Niños", "Super Calcio"),
-        ),
-        _line(
-            c,
-            "Leche Evaporada",
-            "Ideal",
-            3.9,
-            *evap,
-            container="Lata",
-            variants=("Entera", "Light", "Sin Lactosa"),
-        ),
-        _line(
-            c,
-            "Leche Evaporada",
-            "Laive",
-            3.9,
-            *evap,
-            container="Lata",
-            variants=("Entera", "Light", "Sin Lactosa", "Super Calcio"),
-        ),
-        _line(
-            c,
-            "Leche Evaporada",
-            "Bonlé",
-            3.6,
-            "400 g",
-            "6 x 400 g",
-            "24 x 400 g",
-            container="Lata",
-            variants=("Entera", "Light"),
-        ),
-        _line(
-            c,
-            "Mezcla Láctea",
-            "Pura Vida",
-            3.4,
-            "400 g",
-            "170 g",
-            "6 x 400 g",
-            line="Nutrimax",
-            container="Lata",
-            variants=("", "Light", "Niños"),
-        ),
-        _line(
-            c,
-            "Leche UHT",
-            "Gloria",
-            5.2,
-            "1 L",
-            "946 ml",
-            "6 x 1 L",
-            "12 x 1 L",
-            container="Caja",
-            variants=("Entera", "Light", "Sin Lactosa", "Deslactosada", "Niños"),
-        ),
-        _line(
-            c,
-            "Leche UHT",
-            "Laive",
-            5.0,
-            "1 L",
-            "946 ml",
-            "6 x 1 L",
-            container="Caja",
-            variants=("Entera", "Semidescremada", "Sin Lactosa"),
-        ),
-        _line(
-            c,
-            "Leche Fresca",
-            "Laive",
-            4.9,
-            "946 ml",
-            "6 x 946 ml",
-            container="Bolsa",
-            variants=("Entera", "Semidescremada", "Sin Lactosa"),
-        ),
-        _line(
-            c,
-            "Yogurt",
-            "Gloria",
-            6.9,
-            "1 kg",
-            "500 g",
-            "180 g",
-            "1.7 kg",
-            "6 x 180 g",
-            line="Bebible",
-            container="Botella",
-            variants=("", "Light", "Sin Lactosa"),
-            flavours=_FLAVOURS_YOGURT,
-        ),
-        _line(
-            c,
-            "Yogurt",
-            "Laive",
-            6.5,
-            "1 kg",
-            "180 g",
-            "1.7 kg",
-            "6 x 180 g",
-            line="Bebible",
-            container="Botella",
-            variants=("", "Light", "Sin Lactosa"),
-            flavours=("Fresa", "Durazno", "Vainilla", "Lúcuma", "Guanábana"),
-        ),
-        _line(
-            c,
-            "Yogurt",
-            "Gloria",
-            8.9,
-            "500 g",
-            "130 g",
-            "4 x 130 g",
-            line="Griego",
-            container="Pote",
-            variants=("", "Light"),
-            flavours=("Natural", "Fresa", "Arándano", "Miel"),
-        ),
-        _line(
-            c,
-            "Queso",
-            "Bonlé",
-            9.9,
-            "200 g",
-            "400 g",
-            "1 kg",
-            variants=("Edam", "Mozzarella", "Fresco", "Andino", "Paria"),
-        ),
-        _line(
-            c,
-            "Queso",
-            "Laive",
-            8.9,
-            "180 g",
-            "250 g",
-            "500 g",
-            variants=("Edam", "Mozzarella", "Fresco", "Cabana"),
-        ),
-        _line(
-            c,
-            "Mantequilla",
-            "Laive",
-            8.5,
-            "200 g",
-            "100 g",
-            "400 g",
-            variants=("Con Sal", "Sin Sal"),
-        ),
-        _line(
-            c,
-            "Mantequilla",
-            "Gloria",
-            8.2,
-            "200 g",
-            "90 g",
-            "390 g",
-            variants=("Con Sal", "Sin Sal"),
-        ),
-        _line(c, "Manjar Blanco", "Gloria", 8.5, "500 g", "200 g", "1 kg", container="Pote"),
-        _line(
-            c,
-            "Leche Condensada",
-            "Nestlé",
-            5.9,
-            "393 g",
-            "100 g",
-            "6 x 393 g",
-            line="La Lechera",
-            container="Lata",
-        ),
-        _line(
-            c,
-            "Crema de Leche",
-            "Gloria",
-            4.5,
-            "200 ml",
-            "1 L",
-            container="Caja",
-            variants=("", "Light"),
-        ),
-        _line(
-            c,
-            "Yogurt",
-            "Gloria",
-            3.9,
-            "500 g",
-            "1 kg",
-            "180 g",
-            line="Batido",
-            container="Pote",
-            variants=("", "Light", "Con Cereal"),
-            flavours=_FLAVOURS_YOGURT,
-        ),
-        _line(
-            c,
-            "Yogurt",
-            "Yoleit",
-            5.5,
-            "1 kg",
-            "180 g",
-            "1.7 kg",
-            line="Bebible",
-            container="Botella",
-            flavours=("Fresa", "Durazno", "Vainilla", "Piña"),
-        ),
-        _line(
-            c,
-            "Leche Chocolatada",
-            "Gloria",
-            1.5,
-            "180 ml",
-            "1 L",
-            container="Caja",
-            variants=("", "Light"),
-        ),
-        _line(
-            c,
-            "Queso Crema",
-            "Philadelphia",
-            9.9,
-            "180 g",
-            "390 g",
-            container="Pote",
-            variants=("Original", "Light", "Finas Hierbas"),
-        ),
-        _line(
-            c,
-            "Leche Evaporada",
-            "Pura Vida",
-            3.3,
-            "400 g",
-            "170 g",
-            line="Nutrimax",
-            container="Tarro",
-            variants=("Entera", "Light"),
-        ),
-    ]
-
-
-def _abarrotes() -> list[ProductLine]:
-    c = "Abarrotes"
-    rice = ("1 kg", "750 g", "2 kg", "5 kg", "10 kg", "50 kg")
-    oil = ("900 ml", "1 L", "200 ml", "5 L", "6 x 900 ml", "12 x 1 L")
-    lines = [
-        _line(
-            c,
-            "Arroz",
-            "Costeño",
-            4.9,
-            *rice,
-            container="Bolsa",
-            variants=("Extra", "Superior", "Graneadito", "Integral"),
-        ),
-        _line(
-            c,
-            "Arroz",
-            "Paisana",
-            4.6,
-            *rice,
-            container="Bolsa",
-            variants=("Extra", "Superior", "Añejo"),
-        ),
-        _line(
-            c,
-            "Arroz",
-            "Faraón",
-            4.4,
-            "1 kg",
-            "5 kg",
-            "10 kg",
-            container="Bolsa",
-            variants=("Extra", "Amarillo", "Naranja"),
-        ),
-        _line(
-            c,
-            "Arroz",
-            "Valle Norte",
-            3.8,
-            "750 g",
-            "1 kg",
-            "5 kg",
-            container="Bolsa",
-            variants=("Extra", "Superior"),
-        ),
-        _line(
-            c,
-            "Azúcar",
-            "Cartavio",
-            4.2,
-            "1 kg",
-            "2 kg",
-            "5 kg",
-            "50 kg",
-            container="Bolsa",
-            variants=("Rubia", "Blanca"),
-        ),
-        _line(
-            c,
-            "Azúcar",
-            "Dulfina",
-            4.3,
-            "1 kg",
-            "5 kg",
-            container="Bolsa",
-            variants=("Rubia", "Blanca"),
-        ),
-        _line(
-            c,
-            "Azúcar",
-            "Costeño",
-            4.1,
-            "1 kg",
-            "2 kg",
-            "5 kg",
-            container="Bolsa",
-            variants=("Rubia", "Blanca"),
-        ),
-        _line(
-            c,
-            "Aceite Vegetal",
-            "Primor",
-            10.9,
-            *oil,
-            container="Botella",
-            variants=("Clásico", "Premium", "Corazón"),
-        ),
-        _line(c, "Aceite Vegetal", "Cocinero", 9.9, *oil, container="Botella"),
-        _line(
-            c, "Aceite Vegetal", "Capri", 10.5, "900 ml", "5 L", "12 x 1 L", container="Botella"
-        ),
-        _line(
-            c,
-            "Aceite Vegetal",
-            "Sao",
-            9.5,
-            "900 ml",
-            "1 L",
-            "5 L",
-            container="Botella",
-            variants=("", "Light"),
-        ),
-        _line(
-            c,
-            "Fideos",
-            "Don Vittorio",
-            3.4,
-            "450 g",
-            "950 g",
-            "250 g",
-            "5 kg",
-            container="Bolsa",
-            variants=(*_PASTA, "Fettuccine"),
-        ),
-        _line(
-            c,
-            "Fideos",
-            "Molitalia",
-            3.2,
-            "500 g",
-            "1 kg",
-            "250 g",
-            "5 kg",
-            container="Bolsa",
-            variants=_PASTA,
-        ),
-        _line(
-            c,
-            "Fideos",
-            "Lavaggi",
-            2.9,
-            "500 g",
-            "1 kg",
-            container="Bolsa",
-            variants=("Spaghetti", "Tallarín", "Canuto", "Tornillo"),
-        ),
-        _line(
-            c,
-            "Fideos",
-            "Nicolini",
-            3.1,
-            "500 g",
-            "1 kg",
-            container="Bolsa",
-            variants=("Spaghetti", "Tallarín", "Canuto", "Tornillo", "Corbata"),
-        ),
-        _line(
-            c,
-            "Filete de Atún",
-            "Florida",
-            6.5,
-            "140 g",
-            "170 g",
-            "3 x 140 g",
-            "6 x 170 g",
-            container="Lata",
-            variants=("En Aceite", "En Agua", "Light"),
-        ),
-        _line(
-            c,
-            "Trozos de Atún",
-            "Campomar",
-            4.5,
-            "170 g",
-            "3 x 170 g",
-            container="Lata",
-            variants=("En Aceite", "En Agua"),
-        ),
-        _line(
-            c,
-            "Filete de Atún",
-            "A-1",
-            5.9,
-            "140 g",
-            "170 g",
-            "3 x 140 g",
-            container="Lata",
-            variants=("En Aceite", "En Agua"),
-        ),
-        _line(
-            c,
-            "Mayonesa",
-            "Alacena",
-            2.3,
-            "100 g",
-            "190 g",
-            "475 g",
-            "950 g",
-            "3.8 kg",
-            container="Doypack",
-            variants=("", "Light"),
-        ),
-        _line(c, "Ketchup", "Alacena", 2.1, "100 g", "500 g", "1 kg", container="Doypack"),
-        _line(
-            c,
-            "Crema de Ají",
-            "Alacena",
-            2.5,
-            "85 g",
-            "400 g",
-            line="Uchucuta",
-            container="Doypack",
-        ),
-        _line(
-            c, "Crema de Ají", "Alacena", 2.5, "85 g", "400 g", line="Tarí", container="Doypack"
-        ),
-        _line(
-            c,
-            "Harina",
-            "Blanca Flor",
-            5.5,
-            "1 kg",
-            "500 g",
-            "5 kg",
-            container="Bolsa",
-            variants=("Preparada", "Sin Preparar"),
-        ),
-        _line(
-            c,
-            "Sal de Mesa",
-            "Emsal",
-            1.5,
-            "1 kg",
-            "500 g",
-            container="Bolsa",
-            variants=("Yodada", "Parrillera"),
-        ),
-        _line(c, "Sillao", "Kikko", 3.5, "160 ml", "500 ml", "1 L", container="Botella"),
-        _line(
-            c,
-            "Vinagre",
-            "Venturo",
-            2.9,
-            "500 ml",
-            "1 L",
-            container="Botella",
-            variants=("Tinto", "Blanco"),
-        ),
-        _line(c, "Caldo", "Maggi", 1.5, "8 un", "24 un", variants=("de Gallina", "de Carne")),
-        _line(
-            c,
-            "Sazonador",
-            "Sibarita",
-            0.8,
-            "31 g",
-            "6 x 31 g",
-            variants=("Comino", "Pimienta", "Ajo", "Palillo", "Orégano", "Ají Panca"),
-        ),
-        _line(
-            c,
-            "Salsa Roja",
-            "Don Vittorio",
-            3.9,
-            "200 g",
-            "400 g",
-            container="Doypack",
-            variants=("Clásica", "Con Champiñones", "Boloñesa", "Napolitana"),
-        ),
-        _line(c, "Mostaza", "Alacena", 1.9, "100 g", "500 g", container="Doypack"),
-        _line(
-            c,
-            "Quinua",
-            "Costeño",
-            7.9,
-            "500 g",
-            "1 kg",
-            "250 g",
-            container="Bolsa",
-            variants=("Blanca", "Roja", "Negra"),
-        ),
-        _line(
-            c,
-            "Gelatina",
-            "Universal",
-            2.2,
-            "150 g",
-            "180 g",
-            container="Bolsa",
-            flavours=("Fresa", "Piña", "Naranja", "Limón", "Cereza", "Uva"),
-        ),
-        _line(c, "Mazamorra Morada", "Universal", 3.2, "150 g", "300 g", container="Bolsa"),
-        _line(
-            c,
-            "Harina",
-            "Nicolini",
-            5.2,
-            "1 kg",
-            "5 kg",
-            container="Bolsa",
-            variants=("Preparada", "Sin Preparar"),
-        ),
-        _line(
-            c,
-            "Filete de Caballa",
-            "Florida",
-            5.5,
-            "170 g",
-            "425 g",
-            container="Lata",
-            variants=("En Aceite", "En Salsa de Tomate"),
-        ),
-    ]
-    for legume, price in _LEGUMES:
-        lines.append(
-            _line(c, legume, "Costeño", price, "500 g", "1 kg", "250 g", "5 kg", container="Bolsa")
-        )
-        lines.append(_line(c, legume, "Paisana", price * 0.95, "500 g", "1 kg", container="Bolsa"))
-    return lines
-
-
-def _bebidas() -> list[ProductLine]:
-    c = "Bebidas"
-    return [
-        _line(
-            c,
-            "Gaseosa",
-            "Inca Kola",
-            2.5,
-            *_SODA_SIZES,
-            container="Botella",
-            variants=("", "Zero", "Sin Azúcar"),
-        ),
-        _line(
-            c,
-            "Gaseosa",
-            "Coca-Cola",
-            2.5,
-            *_SODA_SIZES,
-            container="Botella",
-            variants=("", "Sin Azúcar", "Light"),
-        ),
-        _line(
-            c, "Gaseosa", "Sprite", 2.3, *_SODA_SIZES, container="Botella", variants=("", "Zero")
-        ),
-        _line(
-            c,
-            "Gaseosa",
-            "Fanta",
-            2.3,
-            "500 ml",
-            "1.5 L",
-            "3 L",
-            "6 x 500 ml",
-            container="Botella",
-            flavours=("Naranja", "Piña", "Fresa"),
-        ),
-        _line(
-            c,
-            "Gaseosa",
-            "Pepsi",
-            2.2,
-            "500 ml",
-            "1.5 L",
-            "3 L",
-            "6 x 500 ml",
-            container="Botella",
-            variants=("", "Black"),
-        ),
-        _line(
-            c,
-            "Gaseosa",
-            "Guaraná",
-            2.2,
-            "500 ml",
-            "1 L",
-            "3 L",
-            line="Backus",
-            container="Botella",
-        ),
-        _line(
-            c,
-            "Gaseosa",
-            "Concordia",
-            1.8,
-            "500 ml",
-            "1.5 L",
-            "3 L",
-            container="Botella",
-            flavours=_FLAVOURS_SODA,
-        ),
-        _line(
-            c, "Gaseosa", "Big Cola", 1.5, "400 ml", "1.1 L", "3 L", "3.3 L", container="Botella"
-        ),
-        _line(
-            c,
-            "Agua Mineral",
-            "San Luis",
-            1.5,
-            *_WATER_SIZES,
-            container="Botella",
-            variants=("Sin Gas", "Con Gas"),
-        ),
-        _line(
-            c,
-            "Agua Mineral",
-            "Cielo",
-            1.2,
-            *_WATER_SIZES,
-            container="Botella",
-            variants=("Sin Gas", "Con Gas"),
-        ),
-        _line(
-            c,
-            "Agua Mineral",
-            "San Mateo",
-            1.6,
-            "600 ml",
-            "1.5 L",
-            "2.5 L",
-            "6 x 600 ml",
-            container="Botella",
-            variants=("Sin Gas", "Con Gas"),
-        ),
-        _line(
-            c,
-            "Néctar",
-            "Frugos",
-            4.9,
-            "1 L",
-            "235 ml",
-            "1.5 L",
-            "6 x 235 ml",
-            container="Caja",
-            variants=("", "Light"),
-            flavours=_FLAVOURS_NECTAR,
-        ),
-        _line(
-            c,
-            "Bebida de Fruta",
-            "Pulp",
-            1.2,
-            "315 ml",
-            "1 L",
-            "6 x 315 ml",
-            container="Botella",
-            flavours=("Durazno", "Mango", "Manzana"),
-        ),
-        _line(
-            c,
-            "Bebida",
-            "Cifrut",
-            1.5,
-            "500 ml",
-            "1.5 L",
-            "3 L",
-            container="Botella",
-            flavours=("Naranja", "Granadilla", "Fresa", "Citrus Punch"),
-        ),
-        _line(
-            c,
-            "Bebida Energizante",
-            "Volt",
-            1.8,
-            "300 ml",
-            "473 ml",
-            "6 x 300 ml",
-            container="Botella",
-            flavours=("Original", "Ginseng", "Maca", "Açaí"),
-        ),
-        _line(
-            c,
-            "Bebida Rehidratante",
-            "Sporade",
-            2.2,
-            "500 ml",
-            "1 L",
-            "6 x 500 ml",
-            container="Botella",
-            flavours=("Tropical", "Mandarina", "Uva", "Blueberry"),
-        ),
-        _line(
-            c,
-            "Bebida Rehidratante",
-            "Gatorade",
-            3.2,
-            "500 ml",
-            "750 ml",
-            "1 L",
-            "6 x 500 ml",
-            container="Botella",
-            flavours=("Tropical", "Mandarina", "Maracuyá", "Blue"),
-        ),
-        _line(
-            c,
-            "Té Helado",
-            "Lipton",
-            2.5,
-            "500 ml",
-            "1.5 L",
-            container="Botella",
-            flavours=("Limón", "Durazno"),
-            variants=("", "Zero"),
-        ),
-        _line(
-            c,
-            "Gaseosa",
-            "Kola Real",
-            1.5,
-            *_SODA_SIZES,
-            container="Botella",
-            flavours=("Negra", "Roja", "Amarilla", "Naranja"),
-        ),
-        _line(c, "Gaseosa", "Oro", 1.4, "500 ml", "1.5 L", "3 L", container="Botella"),
-        _line(
-            c,
-            "Bebida Energizante",
-            "Red Bull",
-            6.9,
-            "250 ml",
-            "355 ml",
-            "4 x 250 ml",
-            container="Lata",
-            variants=("", "Sugarfree"),
-        ),
-        _line(
-            c,
-            "Néctar",
-            "Gloria",
-            3.9,
-            "1 L",
-            "200 ml",
-            "6 x 200 ml",
-            container="Caja",
-            flavours=("Durazno", "Mango", "Manzana", "Naranja"),
-        ),
-        _line(
-            c,
-            "Agua Mineral",
-            "Socosani",
-            2.2,
-            "600 ml",
-            "1.5 L",
-            container="Botella",
-            variants=("Con Gas",),
-        ),
-        _line(c, "Té", "Lipton", 3.5, "25 un", "100 un", variants=("Negro", "Verde", "Canela")),
-    ]
-
-
-def _cervezas() -> list[ProductLine]:
-    c = "Cervezas"
-    lines: list[ProductLine] = []
-    for brand, price, variants in (
-        ("Pilsen Callao", 3.9, ("",)),
-        ("Cristal", 3.7, ("",)),
-        ("Cusqueña", 4.5, ("Dorada", "Negra", "Trigo", "Roja")),
-        ("Arequipeña", 3.6, ("",)),
-        ("Corona", 6.5, ("Extra",)),
-        ("Heineken", 5.5, ("",)),
-        ("Backus Ice", 3.5, ("",)),
-        ("Tres Cruces", 3.2, ("",)),
-        ("Stella Artois", 6.2, ("",)),
-    ):
-        lines.append(
-            _line(c, "Cerveza", brand, price, *_CAN_SIZES, container="Lata", variants=variants)
+def _parse_table(text: str) -> tuple[ProductLine, ...]:
+    lines = []
+    for row in text.strip().splitlines():
+        category, kind, brand, line, container, price, variants, flavours, sizes = (
+            cell.strip() for cell in row.split("|")
         )
         lines.append(
-            _line(
-                c,
-                "Cerveza",
-                brand,
-                price * 0.95,
-                *_BOTTLE_SIZES,
-                container="Botella",
-                variants=variants,
+            ProductLine(
+                category=category,
+                kind=kind,
+                brand=brand,
+                price_pen=float(price),
+                sizes=_split(sizes),
+                line=line,
+                container=container,
+                variants=_split(variants),
+                flavours=_split(flavours),
             )
         )
-    return lines
+    return tuple(lines)
 
 
-def _galletas() -> list[ProductLine]:
-    c = "Galletas"
-    return [
-        _line(
-            c,
-            "Galletas",
-            "Field",
-            0.8,
-            *_COOKIE_SIZES,
-            line="Soda",
-            variants=("", "Integral", "Mantequilla"),
-        ),
-        _line(c, "Galletas", "Field", 0.9, *_COOKIE_SIZES, line="Vainilla"),
-        _line(c, "Galletas", "Field", 0.9, *_COOKIE_SIZES, line="Animalitos"),
-        _line(
-            c,
-            "Galletas",
-            "Field",
-            1.0,
-            "46 g",
-            "6 x 46 g",
-            "12 x 46 g",
-            line="Tentación",
-            flavours=("Chocolate", "Coco", "Naranja", "Limón"),
-        ),
-        _line(
-            c,
-            "Galletas",
-            "Field",
-            1.1,
-            "36 g",
-            "6 x 36 g",
-            line="Chomp",
-            flavours=("Chocolate", "Fresa", "Vainilla"),
-        ),
-        _line(
-            c,
-            "Galletas",
-            "Victoria",
-            0.8,
-            *_COOKIE_SIZES,
-            line="Soda V",
-            variants=("", "Integral"),
-        ),
-        _line(
-            c,
-            "Galletas",
-            "Casino",
-            0.9,
-            "43 g",
-            "6 x 43 g",
-            "12 x 43 g",
-            flavours=("Menta", "Coco", "Fresa", "Chocolate", "Lúcuma", "Alfajor"),
-        ),
-        _line(
-            c,
-            "Galletas",
-            "Oreo",
-            1.0,
-            "36 g",
-            "6 x 36 g",
-            "12 x 36 g",
-            "432 g",
-            variants=("", "Golden"),
-            flavours=("Original", "Fresa", "Chocolate"),
-        ),
-        _line(c, "Galletas", "Ritz", 1.0, "34 g", "8 x 34 g", "100 g", variants=("", "Queso")),
-        _line(
-            c,
-            "Galletas",
-            "Club Social",
-            0.9,
-            "26 g",
-            "6 x 26 g",
-            "9 x 26 g",
-            variants=("Original", "Integral", "Queso"),
-        ),
-        _line(
-            c, "Galletas", "Morochas", 1.2, "41 g", "6 x 41 g", "12 x 41 g", variants=("", "Wafer")
-        ),
-        _line(
-            c,
-            "Chocolate",
-            "Sublime",
-            1.9,
-            "30 g",
-            "6 x 30 g",
-            "72 g",
-            variants=("Clásico", "Almendras", "Extremo", "Blanco"),
-        ),
-        _line(
-            c,
-            "Galletas",
-            "Glacitas",
-            1.1,
-            "46 g",
-            "6 x 46 g",
-            flavours=("Coco", "Fresa", "Chocolate"),
-        ),
-        _line(
-            c, "Galletas", "San Jorge", 0.7, *_COOKIE_SIZES, line="Soda", variants=("", "Integral")
-        ),
-        _line(c, "Galletas", "San Jorge", 0.8, *_COOKIE_SIZES, line="Vainilla"),
-        _line(
-            c,
-            "Galletas",
-            "Field",
-            1.0,
-            "40 g",
-            "6 x 40 g",
-            line="Pícaras",
-            flavours=("Chocolate", "Fresa", "Coco"),
-        ),
-        _line(
-            c,
-            "Galletas",
-            "Chips Ahoy!",
-            1.3,
-            "42 g",
-            "6 x 42 g",
-            "305 g",
-            variants=("Original", "Chewy"),
-        ),
-    ]
-
-
-def _limpieza() -> list[ProductLine]:
-    c = "Limpieza"
-    powder = ("500 g", "850 g", "2 kg", "4 kg", "8 kg", "15 kg")
-    return [
-        _line(
-            c,
-            "Detergente en Polvo",
-            "Bolívar",
-            7.5,
-            *powder,
-            container="Bolsa",
-            variants=("Matic", "Active Care", "Limón", "Floral", "Bebé"),
-        ),
-        _line(
-            c,
-            "Detergente en Polvo",
-            "Opal",
-            6.5,
-            *powder,
-            container="Bolsa",
-            variants=("Ultra", "Floral", "Limón", "Matic"),
-        ),
-        _line(
-            c,
-            "Detergente en Polvo",
-            "Ariel",
-            8.9,
-            *powder,
-            container="Bolsa",
-            variants=("Revitacolor", "Doble Poder", "Downy", "Matic"),
-        ),
-        _line(
-            c,
-            "Detergente Líquido",
-            "Ariel",
-            19.9,
-            "1.2 L",
-            "1.8 L",
-            "3 L",
-            "4.5 L",
-            container="Botella",
-            variants=("Revitacolor", "Concentrado", "Downy"),
-        ),
-        _line(
-            c,
-            "Detergente en Polvo",
-            "Ace",
-            6.2,
-            *powder,
-            container="Bolsa",
-            variants=("Limón", "Floral", "Naturals", "Bebé"),
-        ),
-        _line(
-            c,
-            "Lavavajilla en Pasta",
-            "Sapolio",
-            4.5,
-            "450 g",
-            "900 g",
-            "180 g",
-            container="Pote",
-            variants=("Limón", "Toronja", "Manzana"),
-        ),
-        _line(
-            c,
-            "Limpiador Multiusos",
-            "Sapolio",
-            5.5,
-            "900 ml",
-            "1.8 L",
-            "3.6 L",
-            container="Botella",
-            flavours=("Lavanda", "Bebé", "Floral", "Limón"),
-        ),
-        _line(
-            c,
-            "Lejía",
-            "Sapolio",
-            3.9,
-            "1 L",
-            "2 L",
-            "4 L",
-            container="Botella",
-            variants=("Tradicional", "Ropa Color"),
-        ),
-        _line(
-            c,
-            "Lejía",
-            "Clorox",
-            4.9,
-            "1 L",
-            "2 L",
-            "4 L",
-            container="Botella",
-            variants=("Tradicional", "Ropa Color", "Antisalpicaduras"),
-        ),
-        _line(
-            c,
-            "Limpiador",
-            "Poett",
-            6.5,
-            "900 ml",
-            "1.8 L",
-            "3.6 L",
-            container="Botella",
-            flavours=("Lavanda", "Primavera", "Bebé", "Bosque", "Naranja"),
-        ),
-        _line(
-            c,
-            "Suavizante",
-            "Suavitel",
-            8.5,
-            "850 ml",
-            "1.5 L",
-            "3 L",
-            container="Botella",
-            flavours=("Primaveral", "Aroma de Sol", "Anochecer"),
-        ),
-        _line(
-            c,
-            "Suavizante",
-            "Downy",
-            9.9,
-            "800 ml",
-            "1.5 L",
-            "2.8 L",
-            container="Botella",
-            variants=("Libre Enjuague", "Aroma Floral", "Brisa Fresca"),
-        ),
-        _line(
-            c,
-            "Papel Higiénico",
-            "Elite",
-            4.5,
-            "4 un",
-            "12 un",
-            "24 un",
-            "40 un",
-            variants=("Doble Hoja", "Ultra", "Megarrollo"),
-        ),
-        _line(
-            c,
-            "Papel Higiénico",
-            "Paracas",
-            3.9,
-            "4 un",
-            "16 un",
-            "40 un",
-            variants=("Doble Hoja",),
-        ),
-        _line(
-            c,
-            "Jabón de Lavar",
-            "Marsella",
-            3.2,
-            "220 g",
-            "3 x 220 g",
-            "6 x 220 g",
-            variants=("Limón", "Bebé", "Original"),
-        ),
-        _line(
-            c,
-            "Jabón de Lavar",
-            "Bolívar",
-            3.4,
-            "230 g",
-            "3 x 230 g",
-            "6 x 230 g",
-            variants=("Limón", "Floral", "Bebé"),
-        ),
-        _line(
-            c,
-            "Lavavajilla Líquido",
-            "Ayudín",
-            6.9,
-            "300 ml",
-            "750 ml",
-            "1.2 L",
-            container="Botella",
-            flavours=("Limón", "Manzana", "Aloe"),
-        ),
-        _line(
-            c,
-            "Lavavajilla en Pasta",
-            "Ayudín",
-            4.9,
-            "450 g",
-            "900 g",
-            container="Pote",
-            flavours=("Limón", "Manzana"),
-        ),
-        _line(c, "Papel Toalla", "Elite", 4.9, "2 un", "3 un", "6 un", variants=("", "Ultra")),
-        _line(c, "Servilletas", "Elite", 2.9, "100 un", "300 un", variants=("", "Doble Hoja")),
-    ]
-
-
-def _embutidos() -> list[ProductLine]:
-    c = "Embutidos"
-    return [
-        _line(
-            c,
-            "Hot Dog",
-            "San Fernando",
-            6.5,
-            "240 g",
-            "500 g",
-            "1 kg",
-            variants=("Clásico", "de Pollo", "Ahumado", "Jumbo"),
-        ),
-        _line(
-            c,
-            "Jamonada",
-            "San Fernando",
-            5.2,
-            "150 g",
-            "300 g",
-            "500 g",
-            variants=("de Pollo", "Clásica"),
-        ),
-        _line(
-            c,
-            "Hot Dog",
-            "Razzeto",
-            6.9,
-            "250 g",
-            "500 g",
-            "1 kg",
-            variants=("Clásico", "Ahumado", "de Pavita"),
-        ),
-        _line(c, "Jamón del País", "Razzeto", 9.9, "150 g", "250 g", "500 g"),
-        _line(
-            c,
-            "Jamón",
-            "Otto Kunz",
-            7.9,
-            "100 g",
-            "200 g",
-            "500 g",
-            variants=("Inglés", "Americano", "de Pavo", "Serrano"),
-        ),
-        _line(
-            c,
-            "Salchicha",
-            "Otto Kunz",
-            8.5,
-            "250 g",
-            "500 g",
-            variants=("Huachana", "Frankfurter", "Viena"),
-        ),
-        _line(c, "Salame", "Braedt", 9.5, "100 g", "200 g", variants=("Italiano", "Milano")),
-        _line(c, "Jamón", "Braedt", 8.2, "100 g", "200 g", variants=("Inglés", "de Pavo")),
-        _line(
-            c,
-            "Chorizo",
-            "La Segoviana",
-            8.9,
-            "250 g",
-            "500 g",
-            variants=("Parrillero", "Ahumado", "Español"),
-        ),
-        _line(c, "Hot Dog", "Laive", 6.2, "240 g", "500 g", variants=("Clásico", "de Pollo")),
-        _line(c, "Tocino", "Otto Kunz", 9.9, "150 g", "300 g", variants=("Ahumado", "Americano")),
-        _line(c, "Mortadela", "Otto Kunz", 6.5, "150 g", "300 g", variants=("Clásica", "Bologna")),
-        _line(c, "Chorizo", "Razzeto", 8.5, "250 g", "500 g", variants=("Parrillero", "Picante")),
-    ]
-
-
-def _carnes() -> list[ProductLine]:
-    c = "Carnes y aves"
-    cuts = ("Entero", "Pechuga", "Pierna", "Alas", "Filete de Pechuga", "Menudencia")
-    return [
-        _line(c, "Pollo", "San Fernando", 10.9, "1 kg", "500 g", "2 kg", variants=cuts),
-        _line(c, "Pollo", "Redondos", 10.5, "1 kg", "500 g", "2 kg", variants=cuts[:5]),
-        _line(c, "Pollo", "Avinka", 10.2, "1 kg", "2 kg", variants=("Entero", "Pechuga")),
-        _line(
-            c, "Pavo", "San Fernando", 18.9, "1 kg", "5 kg", "8 kg", variants=("Entero", "Pechuga")
-        ),
-        _line(
-            c,
-            "Hamburguesa",
-            "San Fernando",
-            6.9,
-            "4 un",
-            "8 un",
-            "12 un",
-            variants=("de Pollo", "de Carne", "de Pavita"),
-        ),
-        _line(
-            c,
-            "Huevos",
-            "La Calera",
-            8.9,
-            "15 un",
-            "30 un",
-            "6 un",
-            "10 un",
-            variants=("Pardos", "Blancos", "de Corral", "Omega 3"),
-        ),
-        _line(
-            c, "Huevos", "Redondos", 8.5, "15 un", "30 un", "10 un", variants=("Pardos", "Omega 3")
-        ),
-    ]
-
-
-def _panaderia() -> list[ProductLine]:
-    c = "Panadería"
-    return [
-        _line(
-            c,
-            "Pan de Molde",
-            "Bimbo",
-            7.9,
-            "500 g",
-            "700 g",
-            "380 g",
-            variants=("Blanco", "Integral", "Sin Corteza", "Multicereal", "Chía"),
-        ),
-        _line(
-            c,
-            "Pan de Molde",
-            "Unión",
-            6.9,
-            "550 g",
-            "600 g",
-            variants=("Blanco", "Integral", "Sin Corteza"),
-        ),
-        _line(c, "Pan Hot Dog", "Bimbo", 5.5, "6 un", "8 un", variants=("", "Integral")),
-        _line(
-            c,
-            "Pan Hamburguesa",
-            "Bimbo",
-            6.5,
-            "4 un",
-            "6 un",
-            "8 un",
-            variants=("", "Con Ajonjolí"),
-        ),
-        _line(c, "Tostadas", "Bimbo", 6.2, "250 g", "130 g", variants=("Clásicas", "Integrales")),
-        _line(
-            c,
-            "Panetón",
-            "Tondero",
-            17.9,
-            "900 g",
-            "500 g",
-            "80 g",
-            container="Bolsa",
-            variants=("Clásico", "Chocolate"),
-        ),
-        _line(
-            c,
-            "Panetón",
-            "Donofrio",
-            29.9,
-            "900 g",
-            "500 g",
-            "1 kg",
-            "80 g",
-            container="Caja",
-            variants=("Clásico", "Chocotón"),
-        ),
-        _line(
-            c,
-            "Panetón",
-            "Gloria",
-            22.9,
-            "900 g",
-            "500 g",
-            container="Caja",
-            variants=("Clásico", "Chocolate"),
-        ),
-        _line(
-            c,
-            "Panetón",
-            "Unión",
-            19.9,
-            "900 g",
-            "500 g",
-            container="Bolsa",
-            variants=("Clásico", "Integral"),
-        ),
-        _line(
-            c,
-            "Panetón",
-            "Todinno",
-            17.9,
-            "900 g",
-            "500 g",
-            container="Bolsa",
-            variants=("Clásico", "Chocolate"),
-        ),
-        _line(
-            c,
-            "Panetón",
-            "Motta",
-            24.9,
-            "900 g",
-            "1 kg",
-            container="Caja",
-            variants=("Clásico", "Chocolate"),
-        ),
-        _line(
-            c,
-            "Keke",
-            "Bimbo",
-            5.9,
-            "300 g",
-            "500 g",
-            flavours=("Marmoleado", "Vainilla", "Naranja", "Chocolate"),
-        ),
-        _line(c, "Pan Árabe", "Bimbo", 5.5, "6 un", "12 un", variants=("Blanco", "Integral")),
-    ]
-
-
-def _desayuno() -> list[ProductLine]:
-    c = "Desayuno"
-    return [
-        _line(
-            c,
-            "Café Instantáneo",
-            "Nescafé",
-            9.5,
-            "50 g",
-            "100 g",
-            "170 g",
-            "200 g",
-            container="Frasco",
-            variants=("Tradición", "Fina Selección", "Descafeinado", "Gold"),
-        ),
-        _line(
-            c,
-            "Café Instantáneo",
-            "Kirma",
-            8.5,
-            "50 g",
-            "100 g",
-            "180 g",
-            container="Frasco",
-            variants=("Clásico", "Descafeinado"),
-        ),
-        _line(
-            c,
-            "Café",
-            "Altomayo",
-            10.5,
-            "50 g",
-            "200 g",
-            "250 g",
-            variants=("Instantáneo", "Molido", "Gourmet"),
-        ),
-        _line(
-            c, "Café Instantáneo", "Cafetal", 6.9, "50 g", "100 g", "170 g", container="Doypack"
-        ),
-        _line(
-            c,
-            "Bebida Achocolatada",
-            "Milo",
-            8.9,
-            "200 g",
-            "400 g",
-            "800 g",
-            "1.2 kg",
-            container="Doypack",
-            variants=("", "Activ-Go"),
-        ),
-        _line(c, "Cocoa", "Winter's", 5.5, "160 g", "320 g", container="Doypack"),
-        _line(
-            c,
-            "Chocolate para Taza",
-            "Sol del Cusco",
-            3.9,
-            "90 g",
-            "180 g",
-            variants=("Tradicional", "Con Canela"),
-        ),
-        _line(
-            c,
-            "Chocolate para Taza",
-            "Winter's",
-            3.5,
-            "90 g",
-            "180 g",
-            "270 g",
-            variants=("Tradicional", "Bitter"),
-        ),
-        _line(
-            c,
-            "Avena",
-            "Quaker",
-            6.5,
-            "380 g",
-            "900 g",
-            "1 kg",
-            container="Bolsa",
-            variants=("Tradicional", "Instantánea", "Con Quinua"),
-        ),
-        _line(
-            c,
-            "Avena",
-            "3 Ositos",
-            5.9,
-            "500 g",
-            "1 kg",
-            "170 g",
-            container="Bolsa",
-            variants=("Tradicional", "Quinua Kiwicha", "Precocida"),
-        ),
-        _line(
-            c,
-            "Avena",
-            "Grano de Oro",
-            3.9,
-            "300 g",
-            "1 kg",
-            container="Bolsa",
-            variants=("Tradicional", "Con Kiwicha"),
-        ),
-        _line(
-            c,
-            "Cereal",
-            "Ángel",
-            7.9,
-            "300 g",
-            "600 g",
-            "120 g",
-            variants=("Copix", "Zuck", "Mel", "Chocapic"),
-        ),
-        _line(
-            c,
-            "Cereal",
-            "Kellogg's",
-            11.9,
-            "300 g",
-            "730 g",
-            "120 g",
-            variants=("Zucaritas", "Corn Flakes", "Choco Krispis", "Froot Loops"),
-        ),
-        _line(
-            c,
-            "Infusión",
-            "McCollins",
-            2.9,
-            "25 un",
-            "100 un",
-            variants=("Manzanilla", "Anís", "Té Canela y Clavo", "Hierba Luisa", "Muña"),
-        ),
-        _line(
-            c,
-            "Infusión",
-            "Herbi",
-            2.6,
-            "25 un",
-            "100 un",
-            variants=("Manzanilla", "Anís", "Menta", "Boldo"),
-        ),
-        _line(
-            c,
-            "Mermelada",
-            "Fanny",
-            5.2,
-            "320 g",
-            "1 kg",
-            "100 g",
-            container="Frasco",
-            flavours=("Fresa", "Durazno", "Piña", "Sauco", "Naranja"),
-        ),
-        _line(
-            c,
-            "Café Molido",
-            "Cafetal",
-            8.9,
-            "250 g",
-            "500 g",
-            container="Bolsa",
-            variants=("Tradicional", "Orgánico"),
-        ),
-        _line(
-            c,
-            "Mantequilla de Maní",
-            "Peanut Gourmet",
-            9.9,
-            "340 g",
-            "500 g",
-            container="Frasco",
-            variants=("Cremosa", "Crunchy"),
-        ),
-    ]
-
-
-PRODUCT_LINES: tuple[ProductLine, ...] = (
-    *_lacteos(),
-    *_abarrotes(),
-    *_bebidas(),
-    *_cervezas(),
-    *_galletas(),
-    *_limpieza(),
-    *_embutidos(),
-    *_carnes(),
-    *_panaderia(),
-    *_desayuno(),
-)
+PRODUCT_LINES: tuple[ProductLine, ...] = _parse_table(_TABLE)

@@ -32,6 +32,7 @@ __all__ = [
     "ReviewRequest",
     "ReviewWriter",
     "WrittenReview",
+    "inflect",
     "templates_for",
 ]
 
@@ -143,7 +144,7 @@ _ES: dict[tuple[str, str], _Cell] = {
         _lines("""
             {np} {cop} {adj}
             {adj} {np}
-            qué {adj} {np}
+            qué {qadj} {np}
             {np}, {adj}
             {dish} {cop} una maravilla
             {dish} de la pm
@@ -157,14 +158,14 @@ _ES: dict[tuple[str, str], _Cell] = {
             todo fresquito y bien servido
             porciones generosas, salimos llenazos
             {dish} en su punto
-            no me arrepiento de haber pedido {dish_bare}
+            no me arrepiento de haber pedido {dish}
             nada que reclamar con la comida
             {dish} no {v:tiene/tienen} pierde
             {best} {dish_bare} que he comido en mucho tiempo
             {dish} {cop} para chuparse los dedos
             todo rico, en especial {dish}
             sabor auténtico, como en casa de la abuela
-            pedimos {dish_bare} y {cop} {adj}
+            pedimos {dish} y {cop} {adj}
             se pasaron con {dish}
             {dish}, sin palabras
             buena mano en la cocina, se nota
@@ -203,7 +204,7 @@ _ES: dict[tuple[str, str], _Cell] = {
             {dish} {mov} {a:frío}
             le faltaba sazón a {dish}
             una decepción {dish}
-            nunca más pido {dish_bare}
+            nunca más pido {dish}
             la comida, para olvidar
             no volvería por la comida
             {dish} {cop} {a:incomible}
@@ -212,7 +213,7 @@ _ES: dict[tuple[str, str], _Cell] = {
             {dish} con sabor a recalentado
             mucho arroz y poca proteína
             {dish} no {v:valió/valieron} la pena
-            qué {adj} {np}
+            qué {qadj} {np}
             la calidad de la comida ha bajado un montón
             no recomiendo {dish} para nada
             {dish} {cop} {a:salado} a morir
@@ -235,16 +236,16 @@ _ES: dict[tuple[str, str], _Cell] = {
             {np} {cop} {adj}
             {np}, {adj}
             {dish} {cop} como en cualquier sitio
-            pedí {dish_bare}, {a:normal}
+            pedí {dish}, {a:normal}
             {dish} {v:cumple/cumplen}, sin más
             la comida es la típica
             sabor normal, nada que destacar
             {dish} sin pena ni gloria
             {np} {cop} ni {a:bueno} ni {a:malo}
             porciones normales
-            lo de siempre: {dish_bare}
-            probamos {dish_bare}, {a:correcto}
-            esta vez pedimos {dish_bare}, {adj}
+            lo de siempre: {dish}
+            probamos {dish}, {a:correcto}
+            esta vez pedimos {dish}, {adj}
             {dish} {cop} {a:pasable}
             la sazón es correcta
             comida casera sencilla
@@ -272,7 +273,7 @@ _ES: dict[tuple[str, str], _Cell] = {
         _lines("""
             {np} {cop} {adj}
             {adj} {np}
-            qué {adj} {np}
+            qué {qadj} {np}
             {np}, {adj}
             nos atendieron de maravilla
             S|el mozo nos recomendó {dish} y acertó
@@ -299,7 +300,7 @@ _ES: dict[tuple[str, str], _Cell] = {
             {np} {cop} un amor
             nos ayudaron a elegir sin apurarnos
             siempre atentos a que no falte nada
-            gran atención de {np}
+            qué buena onda {np}
             D|el repartidor súper amable
         """),
         _words(
@@ -342,7 +343,7 @@ _ES: dict[tuple[str, str], _Cell] = {
             con esa atención, nunca más
             la atención brilla por su ausencia
             cero amabilidad
-            qué {adj} {np}
+            qué {qadj} {np}
             S|nos ignoraron todo el rato
             {np}, {adj}
             el trato, pésimo
@@ -455,7 +456,7 @@ _ES: dict[tuple[str, str], _Cell] = {
             {price} por {dish}, exagerado
             más caro que en otros sitios
             muy caro para volver
-            qué {adj} {np}
+            qué {qadj} {np}
             pagamos {soles} soles por algo que no lo vale
             precios de restaurante de lujo sin serlo
             la cuenta fue un asalto
@@ -505,7 +506,7 @@ _ES: dict[tuple[str, str], _Cell] = {
         _lines("""
             {np} {cop} {adj}
             {adj} {np}
-            qué {adj} {np}
+            qué {qadj} {np}
             {np}, {adj}
             buena vibra en el local
             ideal para ir en familia
@@ -556,7 +557,7 @@ _ES: dict[tuple[str, str], _Cell] = {
             el ambiente no invita a quedarse
             la tele a todo volumen con el partido
             local sucio, qué roche
-            qué {adj} {np}
+            qué {qadj} {np}
             {np}, {adj}
             las mesas pegajosas
             el baño sin papel ni jabón
@@ -671,7 +672,7 @@ _ES: dict[tuple[str, str], _Cell] = {
             la demora de siempre
             S|salió primero un plato y el otro media hora después
             la cocina lentísima
-            qué {adj} {np}
+            qué {qadj} {np}
             el pedido nunca llegaba
             el tiempo de espera, un abuso
         """),
@@ -836,7 +837,7 @@ _EN: dict[tuple[str, str], _Cell] = {
             typical service
             polite but distant service
         """),
-        _words("okay|fine|standard|adequate|average|correct"),
+        _words("okay|fine|standard|adequate|average|polite"),
         _words("=nothing special|=so-so"),
         _words("service ok|normal service"),
     ),
@@ -1345,6 +1346,7 @@ class ReviewWriter:
             "cop": lambda: self._copula(lang, mention.aspect, plural),
             "mov": lambda: ("vinieron" if plural else "vino") if lang == "es" else "came",
             "adj": lambda: self._adjective(cell, request, mention.polarity, gender, plural),
+            "qadj": lambda: self._plain(cell, request, gender, plural),
             "pos": lambda: self._opposite(request, mention.aspect, "positive", gender, plural),
             "neg": lambda: self._opposite(request, mention.aspect, "negative", gender, plural),
             "best": lambda: self._best(request),
@@ -1394,13 +1396,17 @@ class ReviewWriter:
         if cell.gradable and (not cell.fixed or self._chance(0.6)):
             word = self._pick(cell.gradable)
             if self._chance(0.5):
-                word = self._pick(_INTENSIFIERS[(lang, polarity)]) + word
+                word = self._pick(_INTENSIFIERS[(lang, polarity)]) + " " + word
         else:
             word = self._pick(cell.fixed)
         word = inflect(word, gender, plural) if lang == "es" else word.lstrip("=")
         if polarity != "neutral" and lang == "es" and self._chance(0.07):
             word = _elongate(word, 2 + int(self._u() * 4))
         return word
+
+    def _plain(self, cell: _Cell, request: ReviewRequest, gender: str, plural: bool) -> str:
+        word = self._pick(cell.gradable)
+        return inflect(word, gender, plural) if request.lang == "es" else word
 
     def _opposite(
         self, request: ReviewRequest, aspect: str, polarity: str, gender: str, plural: bool
@@ -1437,6 +1443,7 @@ class ReviewWriter:
     def _join(self, parts: list[str], request: ReviewRequest) -> str:
         lang = request.lang
         body = parts[0]
+        previous = ""
         for index in range(1, len(parts)):
             before = request.mentions[index - 1].polarity
             after = request.mentions[index].polarity
@@ -1444,11 +1451,12 @@ class ReviewWriter:
             if before != after and lang == "es" and after != "neutral" and self._chance(0.25):
                 join = ". Lo malo: " if after == "negative" else ". Lo bueno: "
             else:
-                join = self._pick(joins)
+                join = self._pick([j for j in joins if j != previous])
+            previous = join
             clause = parts[index]
             if join == " y " and re.match(r"h?i(?!e)", clause):
                 join = " e "
-            body += join + (_capitalize(clause) if join.endswith((". ", ": ")) else clause)
+            body += join + (_capitalize(clause) if join.endswith(". ") else clause)
         return body
 
     def _opener(self, request: ReviewRequest) -> str:

@@ -15,8 +15,9 @@ of Plaza Vea shoppers), and under ``out_dir/ground_truth/`` what was planted:
 - ``restaurant_aspects.csv``: the chance of a positive and a negative mention per restaurant
   and aspect, including one planted change over time (the criollo restaurant's wait worsens
   in the last quarter);
-- ``restaurant_dirt.csv``: every malformed or duplicate row planted in orders and feedback,
-  with its row number (the header is row 1).
+- ``restaurant_bad_rows.csv`` and ``restaurant_duplicates.csv``: every malformed row planted
+  in orders and feedback with the one rule it breaks, and every repeated row with the row it
+  repeats (row numbers count the header as row 1).
 
 Orders follow Lima's rhythm: lunch peaks 12:30-15:00 and dinner 19:00-22:00 (cevicherías
 serve lunch only, the anticuchería dinner only), weekends and paydays, summer ceviche and
@@ -61,58 +62,20 @@ _IntArray = npt.NDArray[np.int64]
 _FloatArray = npt.NDArray[np.float64]
 _BoolArray = npt.NDArray[np.bool_]
 
-MENU_COLUMNS = (
-    "restaurant",
-    "dish",
-    "category",
-    "price",
-    "cost",
-    "ingredients",
-    "tags",
-    "description",
-    "restaurant_kind",
-    "district",
-)
+# fmt: off
+MENU_COLUMNS = ("restaurant", "dish", "category", "price", "cost", "ingredients", "tags",
+                "description", "restaurant_kind", "district")
 DINER_COLUMNS = ("diner_id", "age_band", "gender", "district", "diet")
-ORDER_COLUMNS = (
-    "restaurant",
-    "order_id",
-    "ordered_at",
-    "dish",
-    "quantity",
-    "unit_price",
-    "diner_id",
-    "party_size",
-    "channel",
-)
-FEEDBACK_COLUMNS = (
-    "restaurant",
-    "created_at",
-    "text",
-    "rating",
-    "diner_id",
-    "dish",
-    "source",
-    "feedback_id",
-)
-SURVEY_COLUMNS = (
-    "survey",
-    "respondent_id",
-    "submitted_at",
-    "question",
-    "answer",
-    "score",
-    "restaurant",
-    "retailer",
-)
+ORDER_COLUMNS = ("restaurant", "order_id", "ordered_at", "dish", "quantity", "unit_price",
+                 "diner_id", "party_size", "channel")
+FEEDBACK_COLUMNS = ("restaurant", "created_at", "text", "rating", "diner_id", "dish", "source",
+                    "feedback_id")
+SURVEY_COLUMNS = ("survey", "respondent_id", "submitted_at", "question", "answer", "score",
+                  "restaurant", "retailer")
+# fmt: on
 
-DINER_SEGMENTS = (
-    "weekday_lunch_regular",
-    "weekend_family",
-    "seafood_lover",
-    "night_delivery",
-    "occasional",
-)
+DINER_SEGMENTS = ("weekday_lunch_regular", "weekend_family", "seafood_lover", "night_delivery",
+                  "occasional")  # fmt: skip
 _SLOTS = ("main", "starter", "drink", "dessert")
 _MEALS = ("breakfast", "lunch", "dinner")
 _CHANNELS = ("salón", "delivery", "para llevar")
@@ -155,105 +118,49 @@ def _aspects(*pairs: tuple[float, float]) -> dict[str, tuple[float, float]]:
     return dict(zip(ASPECTS, pairs, strict=True))
 
 
+# fmt: off
 RESTAURANTS = (
-    RestaurantSpec(
-        "Cevichería El Cordelito",
-        "cevicheria",
-        "Surquillo",
-        "B001",
-        _aspects((0.8, 0.07), (0.6, 0.15), (0.2, 0.5), (0.45, 0.2), (0.5, 0.2)),
-        english_share=0.25,
-    ),
-    RestaurantSpec(
-        "Pollería La Brasa Dorada",
-        "polleria",
-        "San Miguel",
-        "B001",
-        _aspects((0.65, 0.15), (0.2, 0.55), (0.55, 0.15), (0.3, 0.35), (0.15, 0.6)),
-        english_share=0.1,
-    ),
-    RestaurantSpec(
-        "Sazón Criolla Doña Rosa",
-        "criollo",
-        "Jesús María",
-        "B001",
-        _aspects((0.85, 0.05), (0.7, 0.1), (0.5, 0.2), (0.55, 0.15), (0.55, 0.15)),
-        english_share=0.2,
-        shift=AspectShift("wait", 0.75, 0.1, 0.7),
-    ),
-    RestaurantSpec(
-        "Chifa Hong Fa",
-        "chifa",
-        "Cercado de Lima",
-        "B001",
-        _aspects((0.6, 0.15), (0.35, 0.3), (0.8, 0.05), (0.15, 0.55), (0.6, 0.15)),
-        english_share=0.15,
-    ),
-    RestaurantSpec(
-        "Sanguchería El Chinchano",
-        "sangucheria",
-        "Barranco",
-        "B001",
-        _aspects((0.7, 0.1), (0.5, 0.2), (0.55, 0.15), (0.5, 0.15), (0.7, 0.1)),
-        english_share=0.3,
-    ),
-    RestaurantSpec(
-        "Kaisen Cocina Nikkei",
-        "nikkei",
-        "Miraflores",
-        "B001",
-        _aspects((0.85, 0.05), (0.75, 0.08), (0.1, 0.7), (0.8, 0.05), (0.4, 0.25)),
-        english_share=0.4,
-    ),
-    RestaurantSpec(
-        "Pollería La Brasa Dorada (Los Olivos)",
-        "polleria",
-        "Los Olivos",
-        "B002",
-        _aspects((0.6, 0.15), (0.45, 0.25), (0.6, 0.1), (0.35, 0.25), (0.35, 0.35)),
-        english_share=0.03,
-    ),
-    RestaurantSpec(
-        "Chifa Hong Fa (San Borja)",
-        "chifa",
-        "San Borja",
-        "B002",
-        _aspects((0.65, 0.12), (0.5, 0.2), (0.6, 0.1), (0.55, 0.15), (0.5, 0.2)),
-        english_share=0.08,
-    ),
-    RestaurantSpec(
-        "Cevichería El Cordelito (Chorrillos)",
-        "cevicheria",
-        "Chorrillos",
-        "B002",
-        _aspects((0.75, 0.08), (0.5, 0.2), (0.35, 0.35), (0.75, 0.08), (0.4, 0.3)),
-        english_share=0.2,
-    ),
-    RestaurantSpec(
-        "Sazón Criolla Doña Rosa (Surco)",
-        "criollo",
-        "Santiago de Surco",
-        "B002",
-        _aspects((0.75, 0.08), (0.6, 0.15), (0.4, 0.3), (0.65, 0.1), (0.5, 0.2)),
-        english_share=0.08,
-    ),
-    RestaurantSpec(
-        "Anticuchería La Tía Chela",
-        "anticucheria",
-        "Lince",
-        "B001",
-        _aspects((0.8, 0.06), (0.45, 0.2), (0.65, 0.1), (0.2, 0.45), (0.35, 0.35)),
-        english_share=0.1,
-    ),
-    RestaurantSpec(
-        "Picantería Mistiana",
-        "picanteria",
-        "Pueblo Libre",
-        "B001",
-        _aspects((0.8, 0.07), (0.55, 0.15), (0.45, 0.2), (0.6, 0.1), (0.3, 0.4)),
-        english_share=0.12,
-    ),
+    # name, kind, district, receipt series, then (p_positive, p_negative) of a review mention
+    # for food, service, price, ambience and wait: the pollería is slow, the chifa cheap and
+    # shabby, the nikkei expensive and beautiful, the criollo's wait worsens late on.
+    RestaurantSpec("Cevichería El Cordelito", "cevicheria", "Surquillo", "B001",
+                   _aspects((0.8, 0.07), (0.6, 0.15), (0.2, 0.5), (0.45, 0.2), (0.5, 0.2)),
+                   english_share=0.3),
+    RestaurantSpec("Pollería La Brasa Dorada", "polleria", "San Miguel", "B001",
+                   _aspects((0.65, 0.15), (0.2, 0.55), (0.55, 0.15), (0.3, 0.35), (0.15, 0.6)),
+                   english_share=0.15),
+    RestaurantSpec("Sazón Criolla Doña Rosa", "criollo", "Jesús María", "B001",
+                   _aspects((0.85, 0.05), (0.7, 0.1), (0.5, 0.2), (0.55, 0.15), (0.55, 0.15)),
+                   english_share=0.25, shift=AspectShift("wait", 0.75, 0.1, 0.7)),
+    RestaurantSpec("Chifa Hong Fa", "chifa", "Cercado de Lima", "B001",
+                   _aspects((0.6, 0.15), (0.35, 0.3), (0.8, 0.05), (0.15, 0.55), (0.6, 0.15)),
+                   english_share=0.2),
+    RestaurantSpec("Sanguchería El Chinchano", "sangucheria", "Barranco", "B001",
+                   _aspects((0.7, 0.1), (0.5, 0.2), (0.55, 0.15), (0.5, 0.15), (0.7, 0.1)),
+                   english_share=0.35),
+    RestaurantSpec("Kaisen Cocina Nikkei", "nikkei", "Miraflores", "B001",
+                   _aspects((0.85, 0.05), (0.75, 0.08), (0.1, 0.7), (0.8, 0.05), (0.4, 0.25)),
+                   english_share=0.45),
+    RestaurantSpec("Pollería La Brasa Dorada (Los Olivos)", "polleria", "Los Olivos", "B002",
+                   _aspects((0.6, 0.15), (0.45, 0.25), (0.6, 0.1), (0.35, 0.25), (0.35, 0.35)),
+                   english_share=0.03),
+    RestaurantSpec("Chifa Hong Fa (San Borja)", "chifa", "San Borja", "B002",
+                   _aspects((0.65, 0.12), (0.5, 0.2), (0.6, 0.1), (0.55, 0.15), (0.5, 0.2)),
+                   english_share=0.08),
+    RestaurantSpec("Cevichería El Cordelito (Chorrillos)", "cevicheria", "Chorrillos", "B002",
+                   _aspects((0.75, 0.08), (0.5, 0.2), (0.35, 0.35), (0.75, 0.08), (0.4, 0.3)),
+                   english_share=0.2),
+    RestaurantSpec("Sazón Criolla Doña Rosa (Surco)", "criollo", "Santiago de Surco", "B002",
+                   _aspects((0.75, 0.08), (0.6, 0.15), (0.4, 0.3), (0.65, 0.1), (0.5, 0.2)),
+                   english_share=0.08),
+    RestaurantSpec("Anticuchería La Tía Chela", "anticucheria", "Lince", "B001",
+                   _aspects((0.8, 0.06), (0.45, 0.2), (0.65, 0.1), (0.2, 0.45), (0.35, 0.35)),
+                   english_share=0.1),
+    RestaurantSpec("Picantería Mistiana", "picanteria", "Pueblo Libre", "B001",
+                   _aspects((0.8, 0.07), (0.55, 0.15), (0.45, 0.2), (0.6, 0.1), (0.3, 0.4)),
+                   english_share=0.12),
 )
+# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,17 +168,17 @@ class _Preset:
     restaurants: tuple[RestaurantSpec, ...]
     diners: int
     days: int
-    walkin_factor: float
-    visit_factor: float
+    walkin_factor: float  # scales every kind's walk-ins a day
+    visit_factor: float  # scales every segment's visits a month
     review_rate_diner: float
     review_rate_walkin: float
     survey_rate: float
 
 
 _PRESETS = {
-    "small": _Preset(RESTAURANTS[:4], 300, 120, 0.35, 1.0, 0.12, 0.05, 0.05),
-    "medium": _Preset(RESTAURANTS[:6], 4_000, 365, 0.5, 1.0, 0.06, 0.02, 0.03),
-    "large": _Preset(RESTAURANTS, 30_000, 730, 0.6, 0.8, 0.035, 0.012, 0.012),
+    "small": _Preset(RESTAURANTS[:4], 300, 120, 0.12, 1.0, 0.12, 0.05, 0.05),
+    "medium": _Preset(RESTAURANTS[:6], 4_000, 365, 0.3, 0.55, 0.06, 0.02, 0.03),
+    "large": _Preset(RESTAURANTS, 30_000, 730, 0.4, 0.3, 0.035, 0.012, 0.012),
 }
 
 
@@ -290,80 +197,39 @@ class _KindProfile:
 
 
 _FLAT = (1.0,) * 12
+# fmt: off
 _KINDS: dict[str, _KindProfile] = {
-    "cevicheria": _KindProfile(
-        (0, 1, 0),
-        40,
-        (0.6, 0.8, 0.8, 0.9, 1.0, 1.6, 1.8),
-        (1.3, 1.35, 1.2, 1.0, 0.9, 0.8, 0.8, 0.8, 0.85, 0.95, 1.05, 1.2),
-        (0.85, 0.08, 0.07),
-        (0.12, 0.38, 0.2, 0.18, 0.08, 0.04),
-        (0.1, 0.2, 0.45, 0.0, 0.25),
-    ),
-    "polleria": _KindProfile(
-        (0, 0.4, 0.6),
-        55,
-        (0.8, 0.8, 0.9, 0.9, 1.2, 1.4, 1.6),
-        (1.0, 1.0, 1.0, 1.0, 1.05, 1.05, 1.1, 1.05, 1.0, 1.0, 1.0, 1.0),
-        (0.45, 0.4, 0.15),
-        (0.2, 0.3, 0.18, 0.2, 0.08, 0.04),
-        (0.1, 0.35, 0.0, 0.3, 0.25),
-    ),
-    "criollo": _KindProfile(
-        (0, 0.68, 0.32),
-        42,
-        (1.0, 1.0, 1.0, 1.0, 1.1, 1.2, 1.4),
-        _FLAT,
-        (0.75, 0.12, 0.13),
-        (0.3, 0.32, 0.14, 0.14, 0.06, 0.04),
-        (0.4, 0.25, 0.05, 0.05, 0.25),
-    ),
-    "chifa": _KindProfile(
-        (0, 0.5, 0.5),
-        50,
-        (0.9, 0.9, 0.9, 1.0, 1.2, 1.3, 1.3),
-        (1.0, 1.0, 1.0, 1.0, 1.0, 1.05, 1.05, 1.05, 1.0, 1.0, 1.0, 1.0),
-        (0.5, 0.3, 0.2),
-        (0.3, 0.32, 0.14, 0.14, 0.06, 0.04),
-        (0.25, 0.2, 0.0, 0.3, 0.25),
-    ),
-    "sangucheria": _KindProfile(
-        (0.3, 0.4, 0.3),
-        45,
-        (0.9, 0.9, 0.9, 1.0, 1.1, 1.3, 1.3),
-        _FLAT,
-        (0.5, 0.1, 0.4),
-        (0.45, 0.35, 0.1, 0.07, 0.03, 0.0),
-        (0.3, 0.1, 0.05, 0.25, 0.3),
-    ),
-    "nikkei": _KindProfile(
-        (0, 0.45, 0.55),
-        24,
-        (0.6, 0.8, 0.9, 1.0, 1.3, 1.5, 1.0),
-        _FLAT,
-        (0.75, 0.2, 0.05),
-        (0.12, 0.45, 0.18, 0.17, 0.05, 0.03),
-        (0.1, 0.1, 0.45, 0.1, 0.25),
-    ),
-    "anticucheria": _KindProfile(
-        (0, 0, 1),
-        36,
-        (0.5, 0.6, 0.8, 0.9, 1.4, 1.6, 1.1),
-        _FLAT,
-        (0.7, 0.1, 0.2),
-        (0.15, 0.35, 0.2, 0.18, 0.08, 0.04),
-        (0.1, 0.35, 0.05, 0.2, 0.3),
-    ),
-    "picanteria": _KindProfile(
-        (0, 0.85, 0.15),
-        30,
-        (0.6, 0.7, 0.8, 0.9, 1.0, 1.5, 1.8),
-        _FLAT,
-        (0.9, 0.03, 0.07),
-        (0.1, 0.3, 0.2, 0.22, 0.1, 0.08),
-        (0.2, 0.4, 0.1, 0.0, 0.3),
-    ),
+    # meals (breakfast, lunch, dinner), walk-ins a day, weekday (Mon..Sun), months,
+    # channels (salón, delivery, para llevar), party of 1..6, latent segments of walk-ins
+    "cevicheria": _KindProfile((0, 1, 0), 40, (0.6, 0.8, 0.8, 0.9, 1.0, 1.6, 1.8),
+                               (1.3, 1.35, 1.2, 1.0, 0.9, 0.8, 0.8, 0.8, 0.85, 0.95, 1.05, 1.2),
+                               (0.85, 0.08, 0.07), (0.12, 0.38, 0.2, 0.18, 0.08, 0.04),
+                               (0.1, 0.2, 0.45, 0.0, 0.25)),
+    "polleria": _KindProfile((0, 0.4, 0.6), 55, (0.8, 0.8, 0.9, 0.9, 1.2, 1.4, 1.6),
+                             (1.0, 1.0, 1.0, 1.0, 1.05, 1.05, 1.1, 1.05, 1.0, 1.0, 1.0, 1.0),
+                             (0.45, 0.4, 0.15), (0.2, 0.3, 0.18, 0.2, 0.08, 0.04),
+                             (0.1, 0.35, 0.0, 0.3, 0.25)),
+    "criollo": _KindProfile((0, 0.68, 0.32), 42, (1.0, 1.0, 1.0, 1.0, 1.1, 1.2, 1.4), _FLAT,
+                            (0.75, 0.12, 0.13), (0.3, 0.32, 0.14, 0.14, 0.06, 0.04),
+                            (0.4, 0.25, 0.05, 0.05, 0.25)),
+    "chifa": _KindProfile((0, 0.5, 0.5), 50, (0.9, 0.9, 0.9, 1.0, 1.2, 1.3, 1.3),
+                          (1.0, 1.0, 1.0, 1.0, 1.0, 1.05, 1.05, 1.05, 1.0, 1.0, 1.0, 1.0),
+                          (0.5, 0.3, 0.2), (0.3, 0.32, 0.14, 0.14, 0.06, 0.04),
+                          (0.25, 0.2, 0.0, 0.3, 0.25)),
+    "sangucheria": _KindProfile((0.3, 0.4, 0.3), 45, (0.9, 0.9, 0.9, 1.0, 1.1, 1.3, 1.3), _FLAT,
+                                (0.5, 0.1, 0.4), (0.45, 0.35, 0.1, 0.07, 0.03, 0.0),
+                                (0.3, 0.1, 0.05, 0.25, 0.3)),
+    "nikkei": _KindProfile((0, 0.45, 0.55), 24, (0.6, 0.8, 0.9, 1.0, 1.3, 1.5, 1.0), _FLAT,
+                           (0.75, 0.2, 0.05), (0.12, 0.45, 0.18, 0.17, 0.05, 0.03),
+                           (0.1, 0.1, 0.45, 0.1, 0.25)),
+    "anticucheria": _KindProfile((0, 0, 1), 36, (0.5, 0.6, 0.8, 0.9, 1.4, 1.6, 1.1), _FLAT,
+                                 (0.7, 0.1, 0.2), (0.15, 0.35, 0.2, 0.18, 0.08, 0.04),
+                                 (0.1, 0.35, 0.05, 0.2, 0.3)),
+    "picanteria": _KindProfile((0, 0.85, 0.15), 30, (0.6, 0.7, 0.8, 0.9, 1.0, 1.5, 1.8), _FLAT,
+                               (0.9, 0.03, 0.07), (0.1, 0.3, 0.2, 0.22, 0.1, 0.08),
+                               (0.2, 0.4, 0.1, 0.0, 0.3)),
 }
+# fmt: on
 _KIND_NAMES = tuple(_KINDS)
 _MONTHS = np.array([0.95, 0.9, 0.95, 1.0, 1.05, 0.97, 1.08, 0.97, 0.96, 1.0, 1.0, 1.15])
 
@@ -386,171 +252,76 @@ class _SegmentProfile:
     diets: tuple[float, float, float]
 
 
-_SEGMENTS = (
-    _SegmentProfile(
-        0.18,
-        3.2,
-        (1.2, 1.2, 1.2, 1.2, 1.1, 0.2, 0.05),
-        0.95,
-        (0.8, 0.02, 0.18),
-        (0.55, 0.33, 0.1, 0.02, 0.0, 0.0),
-        {
-            "criollo": 3,
-            "chifa": 2,
-            "sangucheria": 1.5,
-            "polleria": 0.8,
-            "picanteria": 1,
-            "cevicheria": 0.5,
-            "nikkei": 0.3,
-            "anticucheria": 0.3,
-        },
-        {
-            "criollo": 3,
-            "carne": 2,
-            "pollo": 2,
-            "chifa": 1,
-            "picante": 1,
-            "frito": 0.5,
-            "dulce": 0.3,
-        },
-        {"menú": 3, "fondos": 3, "sopas": 1.5, "entradas": 1},
-        0.2,
-        0.45,
-        0.05,
-        (0.08, 0.38, 0.3, 0.16, 0.06, 0.02),
-        (0.06, 0.03, 0.05),
+# fmt: off
+_SEGMENTS = (  # in DINER_SEGMENTS order
+    _SegmentProfile(  # weekday lunch, often alone or with a colleague: menú, fondos, sopas
+        share=0.18, visits_per_month=3.2, weekday=(1.2, 1.2, 1.2, 1.2, 1.1, 0.2, 0.05),
+        lunch_share=0.95, channels=(0.8, 0.02, 0.18), party=(0.55, 0.33, 0.1, 0.02, 0, 0),
+        kinds={"criollo": 3, "chifa": 2, "sangucheria": 1.5, "polleria": 0.8, "picanteria": 1,
+               "cevicheria": 0.5, "nikkei": 0.3, "anticucheria": 0.3},
+        tags={"criollo": 3, "carne": 2, "pollo": 2, "chifa": 1, "picante": 1, "frito": 0.5,
+              "dulce": 0.3},
+        categories={"menú": 3, "fondos": 3, "sopas": 1.5, "entradas": 1},
+        starter=0.2, drink=0.45, dessert=0.03,
+        ages=(0.08, 0.38, 0.3, 0.16, 0.06, 0.02), diets=(0.06, 0.03, 0.05),
     ),
-    _SegmentProfile(
-        0.2,
-        1.6,
-        (0.15, 0.15, 0.15, 0.2, 0.4, 1.6, 2.0),
-        0.7,
-        (0.8, 0.12, 0.08),
-        (0.0, 0.03, 0.25, 0.35, 0.22, 0.15),
-        {
-            "polleria": 3.5,
-            "criollo": 2,
-            "chifa": 1.5,
-            "picanteria": 1.5,
-            "cevicheria": 1,
-            "anticucheria": 1,
-            "sangucheria": 0.5,
-            "nikkei": 0.5,
-        },
-        {
-            "pollo": 3,
-            "a la brasa": 3,
-            "frito": 2,
-            "parrilla": 1.5,
-            "dulce": 1.5,
-            "carne": 1,
-            "chifa": 1,
-        },
-        {"brasas": 3, "parrilla": 1.5, "fondos": 1.5, "postres": 1.5, "guarniciones": 1},
-        0.55,
-        0.7,
-        0.22,
-        (0.02, 0.15, 0.38, 0.3, 0.1, 0.05),
-        (0.03, 0.02, 0.06),
+    _SegmentProfile(  # weekend families of 3-6: pollo a la brasa, parrilla, desserts
+        share=0.2, visits_per_month=1.6, weekday=(0.15, 0.15, 0.15, 0.2, 0.4, 1.6, 2.0),
+        lunch_share=0.7, channels=(0.8, 0.12, 0.08), party=(0, 0.03, 0.25, 0.35, 0.22, 0.15),
+        kinds={"polleria": 3.5, "criollo": 2, "chifa": 1.5, "picanteria": 1.5, "cevicheria": 1,
+               "anticucheria": 1, "sangucheria": 0.5, "nikkei": 0.5},
+        tags={"pollo": 3, "a la brasa": 3, "frito": 2, "parrilla": 1.5, "dulce": 1.5,
+              "carne": 1, "chifa": 1},
+        categories={"brasas": 3, "parrilla": 1.5, "fondos": 1.5, "postres": 1.5,
+                    "guarniciones": 1},
+        starter=0.55, drink=0.7, dessert=0.12,
+        ages=(0.02, 0.15, 0.38, 0.3, 0.1, 0.05), diets=(0.03, 0.02, 0.06),
     ),
-    _SegmentProfile(
-        0.15,
-        1.8,
-        (0.6, 0.7, 0.7, 0.8, 1.0, 1.5, 1.6),
-        0.85,
-        (0.9, 0.05, 0.05),
-        (0.15, 0.45, 0.25, 0.15, 0.0, 0.0),
-        {
-            "cevicheria": 4,
-            "nikkei": 2.5,
-            "criollo": 0.8,
-            "picanteria": 0.6,
-            "polleria": 0.2,
-            "chifa": 0.2,
-            "sangucheria": 0.2,
-            "anticucheria": 0.2,
-        },
-        {"marino": 4, "mariscos": 3, "picante": 2, "frío": 2, "nikkei": 1.5, "criollo": 0.5},
-        {"ceviches": 4, "entradas": 2, "fondos": 1.5, "makis": 1},
-        0.6,
-        0.7,
-        0.12,
-        (0.05, 0.25, 0.3, 0.22, 0.12, 0.06),
-        (0.0, 0.03, 0.0),
+    _SegmentProfile(  # seafood lovers: cevicherías and nikkei at lunch, ceviches and entradas
+        share=0.15, visits_per_month=1.8, weekday=(0.6, 0.7, 0.7, 0.8, 1.0, 1.5, 1.6),
+        lunch_share=0.85, channels=(0.9, 0.05, 0.05), party=(0.15, 0.45, 0.25, 0.15, 0, 0),
+        kinds={"cevicheria": 4, "nikkei": 2.5, "criollo": 0.8, "picanteria": 0.6,
+               "polleria": 0.2, "chifa": 0.2, "sangucheria": 0.2, "anticucheria": 0.2},
+        tags={"marino": 4, "mariscos": 3, "picante": 2, "frío": 2, "nikkei": 1.5,
+              "criollo": 0.5},
+        categories={"ceviches": 4, "entradas": 2, "fondos": 1.5, "makis": 1},
+        starter=0.6, drink=0.7, dessert=0.07,
+        ages=(0.05, 0.25, 0.3, 0.22, 0.12, 0.06), diets=(0.0, 0.03, 0.0),
     ),
-    _SegmentProfile(
-        0.15,
-        2.2,
-        (0.7, 0.7, 0.8, 1.0, 1.4, 1.4, 1.0),
-        0.0,
-        (0.05, 0.85, 0.1),
-        (0.45, 0.35, 0.15, 0.05, 0.0, 0.0),
-        {
-            "chifa": 3,
-            "polleria": 3,
-            "sangucheria": 1.5,
-            "nikkei": 1,
-            "anticucheria": 0.8,
-            "criollo": 0.5,
-            "picanteria": 0.2,
-            "cevicheria": 0.1,
-        },
-        {"chifa": 3, "frito": 2.5, "pollo": 2, "a la brasa": 1.5, "cerdo": 1, "nikkei": 0.7},
-        {"chaufas": 3, "tallarines": 2, "brasas": 2, "sánguches": 1.5, "makis": 1},
-        0.3,
-        0.6,
-        0.08,
-        (0.3, 0.42, 0.18, 0.07, 0.02, 0.01),
-        (0.06, 0.02, 0.05),
+    _SegmentProfile(  # night delivery: chifa, pollo a la brasa and sánguches after 19:00
+        share=0.15, visits_per_month=2.2, weekday=(0.7, 0.7, 0.8, 1.0, 1.4, 1.4, 1.0),
+        lunch_share=0.0, channels=(0.05, 0.85, 0.1), party=(0.45, 0.35, 0.15, 0.05, 0, 0),
+        kinds={"chifa": 3, "polleria": 3, "sangucheria": 1.5, "nikkei": 1, "anticucheria": 0.8,
+               "criollo": 0.5, "picanteria": 0.2, "cevicheria": 0.1},
+        tags={"chifa": 3, "frito": 2.5, "pollo": 2, "a la brasa": 1.5, "cerdo": 1,
+              "nikkei": 0.7},
+        categories={"chaufas": 3, "tallarines": 2, "brasas": 2, "sánguches": 1.5, "makis": 1},
+        starter=0.3, drink=0.6, dessert=0.05,
+        ages=(0.3, 0.42, 0.18, 0.07, 0.02, 0.01), diets=(0.06, 0.02, 0.05),
     ),
-    _SegmentProfile(
-        0.32,
-        0.3,
-        (0.8, 0.8, 0.9, 1.0, 1.1, 1.3, 1.2),
-        0.55,
-        (0.6, 0.2, 0.2),
-        (0.3, 0.4, 0.15, 0.1, 0.05, 0.0),
-        dict.fromkeys(_KIND_NAMES, 1.0),
-        {
-            "criollo": 1,
-            "pollo": 1,
-            "carne": 1,
-            "marino": 1,
-            "chifa": 1,
-            "frito": 1,
-            "picante": 1,
-            "cerdo": 1,
-            "dulce": 1,
-        },
-        {"fondos": 1, "entradas": 1, "brasas": 1, "ceviches": 1, "chaufas": 1, "sánguches": 1},
-        0.35,
-        0.6,
-        0.12,
-        (0.15, 0.25, 0.22, 0.18, 0.12, 0.08),
-        (0.07, 0.03, 0.06),
+    _SegmentProfile(  # occasional: a visit every few months, anywhere, anything
+        share=0.32, visits_per_month=0.3, weekday=(0.8, 0.8, 0.9, 1.0, 1.1, 1.3, 1.2),
+        lunch_share=0.55, channels=(0.6, 0.2, 0.2), party=(0.3, 0.4, 0.15, 0.1, 0.05, 0),
+        kinds=dict.fromkeys(_KIND_NAMES, 1.0),
+        tags={"criollo": 1, "pollo": 1, "carne": 1, "marino": 1, "chifa": 1, "frito": 1,
+              "picante": 1, "cerdo": 1, "dulce": 1},
+        categories={"fondos": 1, "entradas": 1, "brasas": 1, "ceviches": 1, "chaufas": 1,
+                    "sánguches": 1},
+        starter=0.35, drink=0.6, dessert=0.07,
+        ages=(0.15, 0.25, 0.22, 0.18, 0.12, 0.08), diets=(0.07, 0.03, 0.06),
     ),
 )
+# fmt: on
 _AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65+")
-_DISTRICTS = {
-    "Miraflores": 1.2,
-    "San Isidro": 1.0,
-    "Santiago de Surco": 1.4,
-    "San Borja": 1.0,
-    "Jesús María": 0.9,
-    "Lince": 0.7,
-    "Pueblo Libre": 0.8,
-    "Magdalena del Mar": 0.7,
-    "San Miguel": 1.1,
-    "Barranco": 0.6,
-    "Chorrillos": 1.0,
-    "La Molina": 1.0,
-    "Los Olivos": 1.3,
-    "San Juan de Lurigancho": 1.2,
-    "Surquillo": 0.8,
-    "Cercado de Lima": 0.9,
-    "Breña": 0.5,
+# fmt: off
+_DISTRICTS = {  # where diners live, with relative weights
+    "Miraflores": 1.2, "San Isidro": 1.0, "Santiago de Surco": 1.4, "San Borja": 1.0,
+    "Jesús María": 0.9, "Lince": 0.7, "Pueblo Libre": 0.8, "Magdalena del Mar": 0.7,
+    "San Miguel": 1.1, "Barranco": 0.6, "Chorrillos": 1.0, "La Molina": 1.0, "Los Olivos": 1.3,
+    "San Juan de Lurigancho": 1.2, "Surquillo": 0.8, "Cercado de Lima": 0.9, "Breña": 0.5,
     "Callao": 0.8,
 }
+# fmt: on
 _CLASS_WEIGHT = {"star": 6.0, "plowhorse": 6.0, "puzzle": 0.9, "dog": 0.7}
 
 
@@ -827,41 +598,41 @@ def _make_diners(
     start = np.where(newcomer, rng.integers(0, max(1, days * 3 // 4), size=count), 0)
     churner = rng.random(count) < 0.15
     end = np.where(churner, start + (rng.random(count) * (days - start)).astype(int), days - 1)
-    districts = list(_DISTRICTS)
-    district_weights = np.array(list(_DISTRICTS.values()))
-    district_idx = rng.choice(
-        len(districts), size=count, p=district_weights / district_weights.sum()
-    )
-    age_idx = _choice_rows(rng, np.array([_SEGMENTS[s].ages for s in segment]))
-    age_band = [
-        _AGE_BANDS[a] if rng_u > 0.05 else ""
-        for a, rng_u in zip(age_idx.tolist(), rng.random(count).tolist(), strict=True)
-    ]
-    gender_draw = rng.random(count)
-    gender = ["F" if g < 0.5 else "M" if g < 0.96 else "" for g in gender_draw.tolist()]
-    district = [districts[i] for i in district_idx.tolist()]
-    restaurant_weight = _restaurant_weights(
-        rng, segment=segment, district=district, diet=diet, menu=menu
-    )
-    preference = _preferences(
-        rng, liked_tags=liked_tags, liked_categories=liked_categories, diet=diet, menu=menu
-    )
-    ids = [f"C{n:06d}" for n in rng.permutation(np.arange(1, count + 1)).tolist()]
+    age_band, gender, district = _demographics(rng, segment)
     return _Diners(
-        ids,
-        segment,
-        diet,
-        liked_tags,
-        liked_categories,
-        start,
-        end,
-        rng.gamma(2.0, 0.5, size=count),
-        age_band,
-        gender,
-        district,
-        restaurant_weight,
-        preference,
+        ids=[f"C{n:06d}" for n in rng.permutation(np.arange(1, count + 1)).tolist()],
+        segment=segment,
+        diet=diet,
+        liked_tags=liked_tags,
+        liked_categories=liked_categories,
+        start=start,
+        end=end,
+        activity=rng.gamma(2.0, 0.5, size=count),
+        age_band=age_band,
+        gender=gender,
+        district=district,
+        restaurant_weight=_restaurant_weights(
+            rng, segment=segment, district=district, diet=diet, menu=menu
+        ),
+        preference=_preferences(
+            rng, liked_tags=liked_tags, liked_categories=liked_categories, diet=diet, menu=menu
+        ),
     )
+
+
+def _demographics(
+    rng: np.random.Generator, segment: _IntArray
+) -> tuple[list[str], list[str], list[str]]:
+    """Age band (by segment), gender and home district; a few values are left blank."""
+    ages = _choice_rows(rng, np.array([_SEGMENTS[s].ages for s in segment]))
+    blank = rng.random(len(segment)) < 0.05
+    age_band = ["" if b else _AGE_BANDS[a] for a, b in zip(ages.tolist(), blank.tolist(),
+                                                           strict=True)]  # fmt: skip
+    gender = ["F" if g < 0.5 else "M" if g < 0.96 else "" for g in rng.random(len(segment))]
+    names = list(_DISTRICTS)
+    weights = np.array(list(_DISTRICTS.values()))
+    homes = rng.choice(len(names), size=len(segment), p=weights / weights.sum())
+    return age_band, gender, [names[i] for i in homes.tolist()]
 
 
 def _choice_rows(rng: np.random.Generator, weights: _FloatArray) -> _IntArray:
@@ -929,16 +700,11 @@ def _restaurant_weights(
     weights *= np.where(home, 2.5, 1.0)
     mains = menu.slot == 0
     for r in range(len(specs)):
-        main_ok = menu.diet_ok[:, mains & (menu.restaurant == r)]  # diet x main
-        compatible = np.ones(len(segment))
-        for k in range(len(_DIETS)):
-            share = main_ok[k].mean()
-            compatible *= np.where(diet[:, k], np.sqrt(share), 1.0)
-        if diet.any():
-            both = diet.sum(axis=1) > 1
-            joint = np.all(main_ok[:, None, :] | ~diet.T[:, :, None], axis=0).any(axis=1)
-            compatible = np.where(both & ~joint, 0.0, compatible)
-        weights[:, r] *= compatible
+        # a diner can eat a main when it meets every one of the diner's diets
+        forbidden = ~menu.diet_ok[:, mains & (menu.restaurant == r)]  # diet x main
+        allowed = (diet.astype(np.int64) @ forbidden.astype(np.int64)) == 0  # diner x main
+        share = allowed.mean(axis=1)
+        weights[:, r] *= np.where(diet.any(axis=1), np.sqrt(share), 1.0)
     return weights
 
 
@@ -1051,19 +817,8 @@ def _diner_visits(
     )
     diner = np.repeat(np.arange(len(diners.ids)), rng.poisson(rate))
     segment = diners.segment[diner]
-    day = np.zeros(len(diner), dtype=np.int64)
-    for s, profile in enumerate(_SEGMENTS):
-        rows = np.flatnonzero(segment == s)
-        weights = (
-            np.array(profile.weekday)[calendar.weekday]
-            * _MONTHS[calendar.month]
-            * calendar.segment_factor[:, s]
-        )
-        cumulative = np.cumsum(weights)
-        first, last = diners.start[diner[rows]], diners.end[diner[rows]]
-        low = cumulative[first] - weights[first]
-        target = low + rng.random(len(rows)) * (cumulative[last] - low)
-        day[rows] = np.clip(np.searchsorted(cumulative, target, side="right"), first, last)
+    day = _visit_days(rng, diner, diners=diners, calendar=calendar)
+    # the meal and the restaurant are drawn together: cevicherías only open for lunch
     open_meals = np.array([[m > 0 for m in _KINDS[r.kind].meals] for r in menu.restaurants])
     kind_index = [_KIND_NAMES.index(r.kind) for r in menu.restaurants]
     meal_pref = np.array([(0.0, s.lunch_share, 1.0 - s.lunch_share) for s in _SEGMENTS])
@@ -1082,6 +837,27 @@ def _diner_visits(
         valid[part] = flat.sum(axis=1) > 0
     restaurant, meal = np.divmod(choice, len(_MEALS))
     return diner[valid], day[valid], restaurant[valid], meal[valid]
+
+
+def _visit_days(
+    rng: np.random.Generator, diner: _IntArray, *, diners: _Diners, calendar: _Calendar
+) -> _IntArray:
+    """A day inside each diner's active window, following the segment's week and holidays."""
+    segment = diners.segment[diner]
+    day = np.zeros(len(diner), dtype=np.int64)
+    for s, profile in enumerate(_SEGMENTS):
+        rows = np.flatnonzero(segment == s)
+        weights = (
+            np.array(profile.weekday)[calendar.weekday]
+            * _MONTHS[calendar.month]
+            * calendar.segment_factor[:, s]
+        )
+        cumulative = np.cumsum(weights)
+        first, last = diners.start[diner[rows]], diners.end[diner[rows]]
+        low = cumulative[first] - weights[first]
+        target = low + rng.random(len(rows)) * (cumulative[last] - low)
+        day[rows] = np.clip(np.searchsorted(cumulative, target, side="right"), first, last)
+    return day
 
 
 def _walkin_visits(
@@ -1148,27 +924,13 @@ def _draw_lines(
     diners: _Diners,
     calendar: _Calendar,
 ) -> _Lines:
-    """Every person picks a main; parties share starters; drinks and desserts per person."""
-    persons = orders.persons
-    profile = orders.segment
-    starter = np.array([s.starter for s in _SEGMENTS])[profile]
-    drink = np.array([s.drink for s in _SEGMENTS])[profile]
-    dessert = np.array([s.dessert for s in _SEGMENTS])[profile]
-    counts = np.stack(
-        [
-            persons,
-            (rng.random(len(persons)) < starter)
-            + ((persons >= 4) & (rng.random(len(persons)) < 0.5)),
-            rng.binomial(persons, drink),
-            rng.binomial(persons, dessert),
-        ],
-        axis=1,
-    )
-    order = np.repeat(np.repeat(np.arange(len(persons)), len(_SLOTS)), counts.ravel())
-    slot = np.repeat(np.tile(np.arange(len(_SLOTS)), len(persons)), counts.ravel())
+    """Pick a dish for every draw, then merge repeated dishes of an order into quantities."""
+    counts = _slot_counts(rng, orders)
+    order = np.repeat(np.repeat(np.arange(len(counts)), len(_SLOTS)), counts.ravel())
+    slot = np.repeat(np.tile(np.arange(len(_SLOTS)), len(counts)), counts.ravel())
     dish = np.full(len(order), -1, dtype=np.int64)
     anonymous = _segment_preferences(menu)
-    serves = _serves_factor(menu, int(persons.max()))
+    serves = _serves_factor(menu, int(orders.persons.max()))
     noise = rng.random(len(order)) < 0.12
     for r in range(len(menu.restaurants)):
         for s in range(len(_SLOTS)):
@@ -1194,6 +956,19 @@ def _draw_lines(
     line_order, line_dish = np.divmod(key, len(menu.dishes))
     quantity = -(-count // menu.serves[line_dish])
     return _Lines(line_order, line_dish, quantity)
+
+
+def _slot_counts(rng: np.random.Generator, orders: _Orders) -> _IntArray:
+    """Draws per order and slot: a main per person, shared starters, drinks, desserts."""
+    persons = orders.persons
+    starter = np.array([s.starter for s in _SEGMENTS])[orders.segment]
+    drink = np.array([s.drink for s in _SEGMENTS])[orders.segment]
+    dessert = np.array([s.dessert for s in _SEGMENTS])[orders.segment]
+    shared = (rng.random(len(persons)) < starter).astype(np.int64)
+    shared += (persons >= 4) & (rng.random(len(persons)) < 0.5)
+    return np.stack(
+        [persons, shared, rng.binomial(persons, drink), rng.binomial(persons, dessert)], axis=1
+    )
 
 
 def _serves_factor(menu: _Menu, max_persons: int) -> _FloatArray:
@@ -1296,6 +1071,15 @@ def _make_reviews(
         records.append([*record, len(records)])
         aspect_rows.append(aspects_of)
         label_rows.append(label_of)
+    return _review_tables(records, aspect_rows, label_rows)
+
+
+def _review_tables(
+    records: list[list[object]],
+    aspect_rows: list[list[tuple[str, str]]],
+    label_rows: list[tuple[str, str]],
+) -> _Reviews:
+    """Sort reviews by time, number them and key the ground truth by those numbers."""
     frame = pd.DataFrame(records, columns=[*FEEDBACK_COLUMNS[:-1], "_key"])
     order = np.lexsort((np.arange(len(frame)), frame["created_at"].to_numpy()))
     frame = frame.iloc[order].reset_index(drop=True)
@@ -1331,14 +1115,12 @@ def _one_review(
     day, channel = int(orders.day[index]), _CHANNELS[int(orders.channel[index])]
     diner = int(orders.diner[index])
     lo, hi = line_range
-    prices = menu.price[lines.dish[lo:hi]]
-    pick = lo + (int(np.argmax(prices)) if rng.random() < 0.7 else int(rng.integers(hi - lo)))
-    dish = menu.dishes[int(lines.dish[pick])]
+    dish = _reviewed_dish(rng, lines.dish[lo:hi], menu=menu)
     mentions = _mentions(
         rng, spec, dish=dish, day=day, days=len(calendar.days), delivery=channel == "delivery"
     )
     overall = _overall(rng, spec, mentions)
-    lang = "en" if rng.random() < (0.06 if diner >= 0 else spec.english_share) else "es"
+    lang = "en" if rng.random() < (0.1 if diner >= 0 else spec.english_share) else "es"
     ticket = float((menu.price[lines.dish[lo:hi]] * lines.quantity[lo:hi]).sum())
     request = ReviewRequest(
         lang=lang,
@@ -1357,15 +1139,9 @@ def _one_review(
     source = _source(rng, lang=lang, channel=channel)
     rating = _rating(rng, mentions, overall=overall, source=source)
     ordered = calendar.days[day] + np.timedelta64(int(orders.minute[index]), "m")
-    delay = (
-        rng.uniform(20, 120)
-        if source in ("pos", "encuesta")
-        else min(rng.lognormal(np.log(300), 1.0), 20 * 1440)
-    )
-    created = min(ordered + np.timedelta64(int(delay), "m"), end)
     record: list[object] = [
         spec.name,
-        str(created).replace("T", " "),
+        _review_time(rng, ordered, source=source, end=end),
         written.text,
         rating,
         diners.ids[diner] if diner >= 0 else "",
@@ -1373,6 +1149,26 @@ def _one_review(
         source,
     ]
     return record, [(m.aspect, m.polarity) for m in mentions], (overall, lang)
+
+
+def _reviewed_dish(rng: np.random.Generator, dishes: _IntArray, *, menu: _Menu) -> Dish:
+    """Usually the order's most expensive food item, sometimes any of its food items."""
+    food = np.flatnonzero(menu.slot[dishes] != _SLOTS.index("drink"))
+    food = food if len(food) else np.arange(len(dishes))
+    prices = menu.price[dishes][food]
+    offset = int(np.argmax(prices)) if rng.random() < 0.7 else int(rng.integers(len(food)))
+    return menu.dishes[int(dishes[food[offset]])]
+
+
+def _review_time(
+    rng: np.random.Generator, ordered: np.datetime64, *, source: str, end: np.datetime64
+) -> str:
+    """Comments at the till come within two hours, online reviews hours or days later."""
+    if source in ("pos", "encuesta"):
+        delay = rng.uniform(20, 120)
+    else:
+        delay = min(rng.lognormal(np.log(300), 1.0), 20 * 1440)
+    return str(min(ordered + np.timedelta64(int(delay), "m"), end)).replace("T", " ")
 
 
 def _mentions(
@@ -1518,51 +1314,48 @@ _SurveyRow = tuple[str, str, str, str, str, int | None, str, str]
 def _survey_rows(
     rng: np.random.Generator, *, preset: _Preset, orders: _Orders, calendar: _Calendar
 ) -> list[_SurveyRow]:
-    """Satisfaction survey answers: scores follow each restaurant's planted aspect quality."""
+    """Satisfaction survey answers of a sample of orders (Google Forms style timestamps)."""
     chosen = np.flatnonzero(rng.random(len(orders.day)) < preset.survey_rate)
     end = calendar.days[-1] + np.timedelta64(1, "D") - np.timedelta64(1, "m")
     rows: list[_SurveyRow] = []
     for number, index in enumerate(chosen.tolist(), start=1):
         spec = preset.restaurants[int(orders.restaurant[index])]
         day = int(orders.day[index])
-        submitted = min(
-            calendar.days[day]
-            + np.timedelta64(int(orders.minute[index]) + int(rng.integers(5, 90)), "m"),
-            end,
-        )
+        minute = int(orders.minute[index]) + int(rng.integers(5, 90))
+        submitted = min(calendar.days[day] + np.timedelta64(minute, "m"), end)
         stamp = pd.Timestamp(submitted).strftime("%d/%m/%Y %H:%M")
-        respondent = f"E{number:06d}"
-        mood = rng.normal(0.0, 0.4)
-        scores: dict[str, int] = {}
-        for aspect, question in _SURVEY_QUESTIONS:
-            if aspect == "ambience" and orders.channel[index] == 1:
-                continue
-            positive, negative = _aspect_odds(spec, aspect, day, len(calendar.days))
-            value = 3.4 + 1.6 * (positive - negative) + mood + rng.normal(0.0, 0.7)
-            scores[aspect] = int(np.clip(np.rint(value), 1, 5))
-            rows.append(
-                (
-                    _SURVEY_NAME,
-                    respondent,
-                    stamp,
-                    question,
-                    str(scores[aspect]),
-                    scores[aspect],
-                    spec.name,
-                    "",
-                )
-            )
-        mean = float(np.mean(list(scores.values())))
-        nps = int(np.clip(np.rint(2.5 * (mean - 1.0) + rng.normal(0.0, 1.2)), 0, 10))
-        rows.append((_SURVEY_NAME, respondent, stamp, _NPS_QUESTION, str(nps), nps, spec.name, ""))
-        if rng.random() < 0.7:
-            worst = min(scores, key=lambda a: scores[a])
-            pool = _IMPROVEMENTS[worst] if scores[worst] <= 3 else _NOTHING_TO_IMPROVE
-            answer = pool[int(rng.integers(len(pool)))]
-            rows.append(
-                (_SURVEY_NAME, respondent, stamp, _OPEN_QUESTION, answer, None, spec.name, "")
-            )
+        answers = _survey_answers(
+            rng, spec, day=day, days=len(calendar.days), delivery=orders.channel[index] == 1
+        )
+        rows.extend(
+            (_SURVEY_NAME, f"E{number:06d}", stamp, question, answer, score, spec.name, "")
+            for question, answer, score in answers
+        )
     return rows
+
+
+def _survey_answers(
+    rng: np.random.Generator, spec: RestaurantSpec, *, day: int, days: int, delivery: bool
+) -> list[tuple[str, str, int | None]]:
+    """One respondent: 1-5 scores that follow the planted aspect quality, NPS, a suggestion."""
+    mood = rng.normal(0.0, 0.4)
+    scores: dict[str, int] = {}
+    answers: list[tuple[str, str, int | None]] = []
+    for aspect, question in _SURVEY_QUESTIONS:
+        if aspect == "ambience" and delivery:
+            continue
+        positive, negative = _aspect_odds(spec, aspect, day, days)
+        value = 3.4 + 1.6 * (positive - negative) + mood + rng.normal(0.0, 0.7)
+        scores[aspect] = int(np.clip(np.rint(value), 1, 5))
+        answers.append((question, str(scores[aspect]), scores[aspect]))
+    mean = float(np.mean(list(scores.values())))
+    nps = int(np.clip(np.rint(2.5 * (mean - 1.0) + rng.normal(0.0, 1.2)), 0, 10))
+    answers.append((_NPS_QUESTION, str(nps), nps))
+    if rng.random() < 0.7:
+        worst = min(scores, key=lambda a: scores[a])
+        pool = _IMPROVEMENTS[worst] if scores[worst] <= 3 else _NOTHING_TO_IMPROVE
+        answers.append((_OPEN_QUESTION, pool[int(rng.integers(len(pool)))], None))
+    return answers
 
 
 # --- files --------------------------------------------------------------------------------
@@ -1664,7 +1457,8 @@ class _Writer:
         self._out = out_dir
         self._rng = rng
         self._stamp = stamp
-        self._dirt: list[tuple[str, int, str, str]] = []
+        self._bad_rows: list[tuple[str, int, str, str]] = []
+        self._duplicates: list[tuple[str, int, int]] = []
         (out_dir / "restaurants").mkdir(parents=True, exist_ok=True)
         (out_dir / "ground_truth").mkdir(parents=True, exist_ok=True)
 
@@ -1750,8 +1544,11 @@ class _Writer:
             "review_aspects": reviews.aspects,
             "review_labels": reviews.labels,
             "restaurant_aspects": _aspect_truth(menu.restaurants, calendar),
-            "restaurant_dirt": pd.DataFrame(
-                self._dirt, columns=["file", "row", "column", "problem"]
+            "restaurant_bad_rows": pd.DataFrame(
+                sorted(self._bad_rows), columns=["path", "row", "column", "rule"]
+            ),
+            "restaurant_duplicates": pd.DataFrame(
+                sorted(self._duplicates), columns=["path", "row", "first_row"]
             ),
         }
         paths = {}
@@ -1789,26 +1586,27 @@ class _Writer:
         duplicates = max(1, round(count * _DUPLICATE_RATE))
         picked = self._rng.permutation(count)[: bad + duplicates]
         bad_rows, copied = np.sort(picked[:bad]), np.sort(picked[bad:])
-        records = frame.to_dict(orient="records")
-        problems = {}
+        columns = {name: frame[name].to_numpy(dtype=object).copy() for name in frame.columns}
+        problems = []
         kinds = self._rng.permutation(np.arange(bad) % defects)
         for row, kind in zip(bad_rows.tolist(), kinds.tolist(), strict=True):
-            problems[row] = corrupt(records[row], self._rng, kind)
-        after = [int(self._rng.integers(row, count)) for row in copied.tolist()]
-        position = np.concatenate(
-            [np.arange(count, dtype=float), np.array(after, dtype=float) + 0.5]
-        )
-        source = np.concatenate([np.arange(count), copied])
-        final = source[np.argsort(position, kind="stable")]
-        out = pd.DataFrame([records[i] for i in final.tolist()], columns=frame.columns)
-        seen: set[int] = set()
-        for line, row in enumerate(final.tolist(), start=2):
-            if row in problems:
-                column, problem = problems[row]
-                self._dirt.append((path, line, column, problem))
-            elif row in seen:
-                self._dirt.append((path, line, "", "duplicate key"))
-            seen.add(row)
+            values = {name: str(column[row]) for name, column in columns.items()}
+            problems.append(corrupt(values, self._rng, kind))
+            for name, column in columns.items():
+                column[row] = values[name]
+        # each copy goes right after a random row at or after its original
+        after = self._rng.integers(copied, count)
+        position = np.concatenate([np.arange(count), after]).astype(float)
+        position[count:] += 0.5
+        order = np.argsort(position, kind="stable")
+        line_of = np.empty(len(order), dtype=np.int64)
+        line_of[order] = np.arange(len(order)) + 2  # the header is line 1
+        source = np.concatenate([np.arange(count), copied])[order]
+        out = pd.DataFrame({name: column[source] for name, column in columns.items()})
+        for row, (column_name, problem) in zip(line_of[bad_rows].tolist(), problems, strict=True):
+            self._bad_rows.append((path, row, column_name, problem))
+        for row, first in zip(line_of[count:].tolist(), line_of[copied].tolist(), strict=True):
+            self._duplicates.append((path, row, first))
         return out, bad, duplicates
 
 

@@ -126,7 +126,14 @@ class Product:
 
 @dataclass(frozen=True, slots=True)
 class Strategy:
-    """A planted pricing strategy (``price_level`` is relative to the market price)."""
+    """A planted pricing strategy.
+
+    ``price_level`` is the regular price relative to the market, ``price_spread`` the
+    log-normal spread of a listing around it and ``reprice_days`` the mean days between
+    regular-price updates (cost drift reaches the shelf then). Promotions start at
+    ``promo_rate`` per listing and day (tripled in the seasons of the category), last
+    ``promo_days`` and cut ``promo_depth``; ``promo_mix`` weighs their mechanics.
+    """
 
     name: str
     price_level: float
@@ -141,9 +148,18 @@ class Strategy:
 
 @dataclass(frozen=True, slots=True)
 class NameStyle:
-    """How a retailer writes listing names; tuples hold alternatives picked per listing."""
+    """How a retailer writes listing names; tuples hold alternatives picked per listing.
 
-    orders: tuple[tuple[str, ...], ...]
+    ``orders`` lists part names (kind brand line variant flavour container size) separated by
+    spaces; parts left out are not written. ``desc_case`` (keep, lower, upper, title) applies
+    to the descriptive words and ``brand_case`` (keep, upper) to the brand. The size is written
+    with one of ``decimal``, ``gap`` (between number and unit) and the unit spellings (``"ml"``
+    as the litre spelling writes 1.5 L as 1500 ml, ``"g"`` as the kilo spelling writes grams);
+    ``packs`` are templates with ``{n}`` and ``{size}``. ``glue_brand`` is the share of names
+    that write the brand without spaces (INCAKOLA).
+    """
+
+    orders: tuple[str, ...]
     desc_case: str
     brand_case: str
     strip_accents: bool
@@ -160,9 +176,15 @@ class NameStyle:
 
 @dataclass(frozen=True, slots=True)
 class FileStyle:
-    """How a retailer's price export looks."""
+    """How a retailer's price export looks.
 
-    columns: tuple[str, ...]
+    ``header`` is the header case (lower, upper, title), ``price`` the price style (plain
+    ``12.90``, comma ``12,90``, soles ``S/ 12.90``, soles_nospace ``S/12.90``), ``date`` a
+    strftime pattern where ``%H:%M`` is the scrape time, ``booleans`` the in-stock words and
+    ``ending`` how shelf prices end (tenth: S/ 3.50; ninety: S/ 12.90 from S/ 5 up).
+    """
+
+    columns: str
     header: str
     sep: str
     encoding: str
@@ -172,6 +194,11 @@ class FileStyle:
     id_prefix: str
     id_digits: int
     ending: str
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The file's columns (``columns`` is a space-separated list)."""
+        return tuple(self.columns.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +259,6 @@ class PromoEvents:
     listing: IntArray
     start: IntArray
     end: IntArray
-    kinds: list[str]
     texts: list[str]
     promo_types: list[str]
     min_units: list[int]
@@ -258,83 +284,92 @@ class Panel:
 
 # --------------------------------------------------------------------------- retailers
 
-_PROMO_MARKET = (
-    ("percent", 0.3),
-    ("was_now", 0.1),
-    ("amount", 0.1),
-    ("multibuy", 0.1),
-    ("nth", 0.1),
-    ("bundle", 0.05),
-    ("card", 0.25),
+MARKET = Strategy(
+    name="market",
+    price_level=1.0,
+    price_spread=0.03,
+    reprice_days=60,
+    promo_rate=1 / 30,
+    promo_days=(4, 10),
+    promo_depth=(0.1, 0.3),
+    promo_mix=(
+        ("percent", 0.3),
+        ("amount", 0.2),
+        ("multibuy", 0.1),
+        ("nth", 0.1),
+        ("bundle", 0.05),
+        ("card", 0.25),
+    ),
+    stockout_rate=1 / 250,
 )
-MARKET = Strategy("market", 1.0, 0.03, 60, 1 / 30, (4, 10), (0.1, 0.3), _PROMO_MARKET, 1 / 250)
 HIGH_LOW = Strategy(
-    "high_low",
-    1.06,
-    0.035,
-    45,
-    1 / 10,
-    (5, 12),
-    (0.2, 0.5),
-    (
+    name="high_low",
+    price_level=1.06,
+    price_spread=0.035,
+    reprice_days=45,
+    promo_rate=1 / 10,
+    promo_days=(5, 12),
+    promo_depth=(0.2, 0.5),
+    promo_mix=(
         ("percent", 0.3),
         ("multibuy", 0.2),
         ("nth", 0.15),
-        ("was_now", 0.1),
+        ("amount", 0.1),
         ("bundle", 0.05),
         ("card", 0.2),
     ),
-    1 / 200,
+    stockout_rate=1 / 200,
 )
 EVERYDAY_LOW_PRICE = Strategy(
-    "everyday_low_price",
-    0.935,
-    0.02,
-    90,
-    1 / 150,
-    (3, 7),
-    (0.05, 0.12),
-    (("percent", 0.6), ("amount", 0.2), ("card", 0.2)),
-    1 / 250,
+    name="everyday_low_price",
+    price_level=0.935,
+    price_spread=0.02,
+    reprice_days=90,
+    promo_rate=1 / 150,
+    promo_days=(3, 7),
+    promo_depth=(0.05, 0.12),
+    promo_mix=(("percent", 0.6), ("amount", 0.2), ("card", 0.2)),
+    stockout_rate=1 / 250,
 )
 PREMIUM = Strategy(
-    "premium",
-    1.12,
-    0.035,
-    75,
-    1 / 80,
-    (5, 10),
-    (0.1, 0.2),
-    (("percent", 0.5), ("nth", 0.2), ("card", 0.3)),
-    1 / 300,
+    name="premium",
+    price_level=1.12,
+    price_spread=0.035,
+    reprice_days=75,
+    promo_rate=1 / 80,
+    promo_days=(5, 10),
+    promo_depth=(0.1, 0.2),
+    promo_mix=(("percent", 0.5), ("nth", 0.2), ("card", 0.3)),
+    stockout_rate=1 / 300,
 )
 DISCOUNTER = Strategy(
-    "discounter",
-    0.88,
-    0.025,
-    60,
-    1 / 120,
-    (5, 14),
-    (0.05, 0.15),
-    (("bundle", 0.5), ("multibuy", 0.2), ("percent", 0.3)),
-    1 / 120,
+    name="discounter",
+    price_level=0.88,
+    price_spread=0.025,
+    reprice_days=60,
+    promo_rate=1 / 120,
+    promo_days=(5, 14),
+    promo_depth=(0.05, 0.15),
+    promo_mix=(("bundle", 0.5), ("multibuy", 0.2), ("percent", 0.3)),
+    stockout_rate=1 / 120,
 )
 
-_CSV_DATE = "%Y-%m-%d"
 OUR_RETAILER = "plaza-vea"
+_KIND_FIRST = "kind brand line variant flavour container size"
+_PRICE_COLUMNS = "observed_at regular_price offer_price card_price card_name in_stock"
 
 RETAILERS: tuple[Retailer, ...] = (
     Retailer(
-        "Plaza Vea",
-        "plaza-vea",
-        MARKET,
-        "Oh!",
-        1.0,
-        0.0,
-        None,
-        "Precios de Locura",
-        NameStyle(
-            orders=(("kind", "brand", "line", "variant", "flavour", "container", "size"),),
+        name="Plaza Vea",
+        slug="plaza-vea",
+        strategy=MARKET,
+        card_name="Oh!",
+        carry_ratio=1.0,
+        extra_ratio=0.0,
+        private_label=None,
+        campaign="Precios de Locura",
+        names=NameStyle(
+            orders=(_KIND_FIRST,),
             desc_case="keep",
             brand_case="upper",
             strip_accents=False,
@@ -347,48 +382,33 @@ RETAILERS: tuple[Retailer, ...] = (
             units=("un",),
             packs=("{size} Paquete {n}un",),
         ),
-        FileStyle(
-            (
-                "retailer",
-                "external_id",
-                "name",
-                "brand",
-                "category",
-                "size",
-                "ean",
-                "observed_at",
-                "regular_price",
-                "offer_price",
-                "card_price",
-                "card_name",
-                "in_stock",
-                "stock_level",
-                "promo_text",
-            ),
-            "lower",
-            ",",
-            "utf-8",
-            "plain",
-            _CSV_DATE,
-            ("true", "false"),
-            "",
-            8,
-            "tenth",
+        file=FileStyle(
+            columns=f"retailer external_id name brand category size ean {_PRICE_COLUMNS} "
+            "stock_level promo_text",
+            header="lower",
+            sep=",",
+            encoding="utf-8",
+            price="plain",
+            date="%Y-%m-%d",
+            booleans=("true", "false"),
+            id_prefix="",
+            id_digits=8,
+            ending="tenth",
         ),
     ),
     Retailer(
-        "Tottus",
-        "tottus",
-        HIGH_LOW,
-        "CMR",
-        0.9,
-        0.12,
-        "Tottus",
-        "Precios Bajos Tottus",
-        NameStyle(
+        name="Tottus",
+        slug="tottus",
+        strategy=HIGH_LOW,
+        card_name="CMR",
+        carry_ratio=0.9,
+        extra_ratio=0.12,
+        private_label="Tottus",
+        campaign="Precios Bajos Tottus",
+        names=NameStyle(
             orders=(
-                ("brand", "kind", "line", "variant", "flavour", "size"),
-                ("kind", "brand", "line", "variant", "flavour", "size"),
+                "brand kind line variant flavour size",
+                "kind brand line variant flavour size",
             ),
             desc_case="lower",
             brand_case="keep",
@@ -402,42 +422,30 @@ RETAILERS: tuple[Retailer, ...] = (
             units=("un", "unid"),
             packs=("{size} pack x{n}", "paquete {n} un {size}"),
         ),
-        FileStyle(
-            (
-                "retailer",
-                "external_id",
-                "name",
-                "brand",
-                "observed_at",
-                "regular_price",
-                "offer_price",
-                "card_price",
-                "card_name",
-                "in_stock",
-                "promo_text",
-            ),
-            "upper",
-            ";",
-            "utf-8",
-            "comma",
-            "%d/%m/%Y",
-            ("sí", "no"),
-            "4",
-            7,
-            "ninety",
+        file=FileStyle(
+            columns=f"retailer external_id name brand {_PRICE_COLUMNS} promo_text",
+            header="upper",
+            sep=";",
+            encoding="utf-8",
+            price="comma",
+            date="%d/%m/%Y",
+            booleans=("sí", "no"),
+            id_prefix="4",
+            id_digits=7,
+            ending="ninety",
         ),
     ),
     Retailer(
-        "Metro",
-        "metro",
-        EVERYDAY_LOW_PRICE,
-        "Cencosud",
-        0.85,
-        0.1,
-        "Metro",
-        "Precios Bajos Siempre",
-        NameStyle(
-            orders=(("kind", "brand", "line", "variant", "flavour", "container", "size"),),
+        name="Metro",
+        slug="metro",
+        strategy=EVERYDAY_LOW_PRICE,
+        card_name="Cencosud",
+        carry_ratio=0.85,
+        extra_ratio=0.1,
+        private_label="Metro",
+        campaign="Precios Bajos Siempre",
+        names=NameStyle(
+            orders=(_KIND_FIRST,),
             desc_case="upper",
             brand_case="upper",
             strip_accents=True,
@@ -450,43 +458,30 @@ RETAILERS: tuple[Retailer, ...] = (
             units=("UN", "UND"),
             packs=("SIX PACK {size}", "PACK X {n} {size}"),
         ),
-        FileStyle(
-            (
-                "retailer",
-                "external_id",
-                "name",
-                "ean",
-                "observed_at",
-                "regular_price",
-                "offer_price",
-                "card_price",
-                "card_name",
-                "in_stock",
-                "stock_level",
-                "promo_text",
-            ),
-            "lower",
-            ",",
-            "utf-8",
-            "soles",
-            "%Y-%m-%dT%H:%M:00-05:00",
-            ("1", "0"),
-            "",
-            6,
-            "tenth",
+        file=FileStyle(
+            columns=f"retailer external_id name ean {_PRICE_COLUMNS} stock_level promo_text",
+            header="lower",
+            sep=",",
+            encoding="utf-8",
+            price="soles",
+            date="%Y-%m-%dT%H:%M:00-05:00",
+            booleans=("1", "0"),
+            id_prefix="",
+            id_digits=6,
+            ending="tenth",
         ),
     ),
     Retailer(
-        "Wong",
-        "wong",
-        PREMIUM,
-        "Cencosud",
-        0.8,
-        0.15,
-        "Cuisine & Co",
-        "Ofertas Wong",
-        NameStyle(
-            orders=(("kind", "brand", "line", "variant", "flavour", "container", "size"),),
+        name="Wong",
+        slug="wong",
+        strategy=PREMIUM,
+        card_name="Cencosud",
+        carry_ratio=0.8,
+        extra_ratio=0.15,
+        private_label="Cuisine & Co",
+        campaign="Ofertas Wong",
+        names=NameStyle(
+            orders=(_KIND_FIRST,),
             desc_case="title",
             brand_case="keep",
             strip_accents=False,
@@ -499,35 +494,20 @@ RETAILERS: tuple[Retailer, ...] = (
             units=("Unid.",),
             packs=("Pack {n} Unid. {size}",),
         ),
-        FileStyle(
-            (
-                "retailer",
-                "external_id",
-                "name",
-                "brand",
-                "category",
-                "ean",
-                "url",
-                "observed_at",
-                "regular_price",
-                "offer_price",
-                "card_price",
-                "card_name",
-                "in_stock",
-                "stock_level",
-                "promo_text",
-            ),
-            "lower",
-            ",",
-            "utf-8",
-            "plain",
-            "%Y-%m-%d %H:%M",
-            ("true", "false"),
-            "",
-            6,
-            "ninety",
+        file=FileStyle(
+            columns=f"retailer external_id name brand category ean url {_PRICE_COLUMNS} "
+            "stock_level promo_text",
+            header="lower",
+            sep=",",
+            encoding="utf-8",
+            price="plain",
+            date="%Y-%m-%d %H:%M",
+            booleans=("true", "false"),
+            id_prefix="",
+            id_digits=6,
+            ending="ninety",
         ),
-        {
+        category_names={
             "Abarrotes": "Despensa",
             "Lácteos": "Lácteos y Huevos",
             "Carnes y aves": "Carnes, Aves y Pescados",
@@ -536,16 +516,16 @@ RETAILERS: tuple[Retailer, ...] = (
         },
     ),
     Retailer(
-        "Vivanda",
-        "vivanda",
-        PREMIUM,
-        "Oh!",
-        0.7,
-        0.1,
-        "Vivanda",
-        "Selección Vivanda",
-        NameStyle(
-            orders=(("brand", "line", "kind", "variant", "flavour", "size"),),
+        name="Vivanda",
+        slug="vivanda",
+        strategy=PREMIUM,
+        card_name="Oh!",
+        carry_ratio=0.7,
+        extra_ratio=0.1,
+        private_label="Vivanda",
+        campaign="Selección Vivanda",
+        names=NameStyle(
+            orders=("brand line kind variant flavour size",),
             desc_case="title",
             brand_case="keep",
             strip_accents=True,
@@ -558,47 +538,33 @@ RETAILERS: tuple[Retailer, ...] = (
             units=("un",),
             packs=("{n} x {size}", "Pack x {n} {size}"),
         ),
-        FileStyle(
-            (
-                "retailer",
-                "external_id",
-                "name",
-                "brand",
-                "ean",
-                "size",
-                "observed_at",
-                "regular_price",
-                "offer_price",
-                "card_price",
-                "card_name",
-                "in_stock",
-                "stock_level",
-                "promo_text",
-            ),
-            "lower",
-            ",",
-            "utf-8-sig",
-            "soles_nospace",
-            _CSV_DATE,
-            ("si", "no"),
-            "",
-            5,
-            "ninety",
+        file=FileStyle(
+            columns=f"retailer external_id name brand ean size {_PRICE_COLUMNS} "
+            "stock_level promo_text",
+            header="lower",
+            sep=",",
+            encoding="utf-8-sig",
+            price="soles_nospace",
+            date="%Y-%m-%d",
+            booleans=("si", "no"),
+            id_prefix="",
+            id_digits=5,
+            ending="ninety",
         ),
     ),
     Retailer(
-        "Makro",
-        "makro",
-        DISCOUNTER,
-        None,
-        0.6,
-        0.3,
-        "Aro",
-        "Ofertas Makro",
-        NameStyle(
+        name="Makro",
+        slug="makro",
+        strategy=DISCOUNTER,
+        card_name=None,
+        carry_ratio=0.6,
+        extra_ratio=0.3,
+        private_label="Aro",
+        campaign="Ofertas Makro",
+        names=NameStyle(
             orders=(
-                ("kind", "brand", "line", "variant", "flavour", "size"),
-                ("brand", "line", "kind", "variant", "flavour", "size"),
+                "kind brand line variant flavour size",
+                "brand line kind variant flavour size",
             ),
             desc_case="upper",
             brand_case="upper",
@@ -613,28 +579,18 @@ RETAILERS: tuple[Retailer, ...] = (
             packs=("{n}X{size}", "{size} X {n}UN"),
             glue_brand=0.3,
         ),
-        FileStyle(
-            (
-                "retailer",
-                "external_id",
-                "name",
-                "category",
-                "observed_at",
-                "regular_price",
-                "offer_price",
-                "in_stock",
-                "stock_level",
-                "promo_text",
-            ),
-            "title",
-            ",",
-            "utf-8",
-            "plain",
-            "%d/%m/%Y",
-            ("1", "0"),
-            "MK",
-            6,
-            "tenth",
+        file=FileStyle(
+            columns="retailer external_id name category observed_at regular_price offer_price "
+            "in_stock stock_level promo_text",
+            header="title",
+            sep=",",
+            encoding="utf-8",
+            price="plain",
+            date="%d/%m/%Y",
+            booleans=("1", "0"),
+            id_prefix="MK",
+            id_digits=6,
+            ending="tenth",
         ),
     ),
 )
@@ -699,7 +655,7 @@ def _line_sizes(line: ProductLine) -> list[Size]:
 
 def _list_price(line: ProductLine, variant: str, flavour: str, size: Size) -> float:
     ref = parse_size(line.sizes[0])
-    single = line.price_pen * (size.amount / ref.amount) ** 0.85
+    single = line.price_pen * float((size.amount / ref.amount) ** 0.85)
     pack_discount = 1.0 - 0.025 * math.log2(size.pack)
     factor = VARIANT_PRICE_FACTORS.get(variant, 1.0) * FLAVOUR_PRICE_FACTORS.get(flavour, 1.0)
     return max(0.5, single * size.pack * pack_discount * factor)
@@ -876,7 +832,7 @@ def listing_name(product: Product, size: Size, style: NameStyle, u: FloatArray) 
         "container": _cased(line.container, style.desc_case),
         "size": _size_text(size, style, u),
     }
-    order = style.orders[min(len(style.orders) - 1, int(u[6] * len(style.orders)))]
+    order = _pick(style.orders, u[6]).split()
     name = " ".join(parts[key] for key in order if parts[key])
     name = name[:1].upper() + name[1:]
     return _strip_accents(name) if style.strip_accents else name
@@ -1084,52 +1040,65 @@ class _Terms:
     card: int = -1
 
 
+def _percent_terms(regular: int, depth: float, u: float) -> _Terms:
+    percent = min((5, 10, 15, 20, 25, 30, 35, 40, 50), key=lambda p: abs(p - 100 * depth))
+    text = _pick(("{p}% dscto.", "-{p}%", "Ahorra {p}%", "{p}% de descuento"), u)
+    offer = max(1, min(regular - 1, round(regular * (100 - percent) / 100)))
+    return _Terms(text.format(p=percent), "percent_off", 1, percent / 100, offer=offer)
+
+
+def _amount_terms(regular: int, depth: float, u: float) -> _Terms:
+    if u < 0.5:
+        amount = int(max(1, min(max(50, round(regular * depth / 50) * 50), regular - 10)))
+        text = f"{_soles(amount)} de descuento"
+        return _Terms(text, "amount_off", 1, amount / regular, offer=regular - amount)
+    now = max(1, min(_nice_cents(regular * (1 - depth)), regular - 10))
+    text = f"Antes {_soles(regular)} ahora {_soles(now)}"
+    return _Terms(text, "amount_off", 1, 1 - now / regular, offer=now)
+
+
+def _multibuy_terms(regular: int, depth: float, u: float) -> _Terms:
+    del regular
+    options = (("2x1", 2, 0.5), ("3x2", 3, 1 / 3), ("Lleva 3 paga 2", 3, 1 / 3), ("4x3", 4, 0.25))
+    text, units, discount = options[int(u * 4) if depth >= 0.3 else 2 + int(u * 2)]
+    return _Terms(text, "multibuy", units, discount)
+
+
+def _nth_unit_terms(regular: int, depth: float, u: float) -> _Terms:
+    del regular
+    options = (
+        ("50% dscto. en la 2da unidad", 0.25),
+        ("2da unidad al 50%", 0.25),
+        ("2da unidad a mitad de precio", 0.25),
+        ("70% dscto. en la 2da unidad", 0.35),
+    )
+    text, discount = options[int(u * 3) if depth < 0.3 else int(u * 4)]
+    return _Terms(text, "nth_unit_discount", 2, discount)
+
+
+def _bundle_terms(regular: int, depth: float, u: float) -> _Terms:
+    units = 2 if u < 0.5 else 3
+    total = _nice_cents(units * regular * (1 - depth))
+    money = _soles(total).removesuffix(".00")
+    text = f"{units} x {money}" if u < 0.5 else f"Pack x {units} a {money}"
+    return _Terms(text, "bundle", units, 1 - total / (units * regular))
+
+
+_TERMS = {
+    "percent": _percent_terms,
+    "amount": _amount_terms,
+    "multibuy": _multibuy_terms,
+    "nth": _nth_unit_terms,
+    "bundle": _bundle_terms,
+}
+
+
 def _promo_terms(kind: str, regular: int, depth: float, card_text: str, u: float) -> _Terms:
     """Text, parsed type, minimum units and effective discount of one promotion."""
-    if kind == "percent":
-        percent = min((5, 10, 15, 20, 25, 30, 35, 40, 50), key=lambda p: abs(p - 100 * depth))
-        text = _pick(("{p}% dscto.", "-{p}%", "Ahorra {p}%", "{p}% de descuento"), u)
-        offer = max(1, min(regular - 1, round(regular * (100 - percent) / 100)))
-        return _Terms(text.format(p=percent), "percent_off", 1, percent / 100, offer=offer)
-    if kind == "amount":
-        amount = int(max(1, min(max(50, round(regular * depth / 50) * 50), regular - 10)))
-        return _Terms(
-            f"{_soles(amount)} de descuento",
-            "amount_off",
-            1,
-            amount / regular,
-            offer=regular - amount,
-        )
-    if kind == "was_now":
-        now = max(1, min(_nice_cents(regular * (1 - depth)), regular - 10))
-        text = f"Antes {_soles(regular)} ahora {_soles(now)}"
-        return _Terms(text, "amount_off", 1, 1 - now / regular, offer=now)
-    if kind == "multibuy":
-        options = (
-            ("2x1", 2, 0.5),
-            ("3x2", 3, 1 / 3),
-            ("Lleva 3 paga 2", 3, 1 / 3),
-            ("4x3", 4, 0.25),
-        )
-        text, units, discount = options[int(u * 4)] if depth >= 0.3 else options[2 + int(u * 2)]
-        return _Terms(text, "multibuy", units, discount)
-    if kind == "nth":
-        options = (
-            ("50% dscto. en la 2da unidad", 0.25),
-            ("2da unidad al 50%", 0.25),
-            ("70% dscto. en la 2da unidad", 0.35),
-            ("2da unidad a mitad de precio", 0.25),
-        )
-        text, discount = options[int(u * 4)]
-        return _Terms(text, "nth_unit_discount", 2, discount)
-    if kind == "bundle":
-        units = 2 if u < 0.5 else 3
-        total = _nice_cents(units * regular * (1 - depth))
-        money = _soles(total).removesuffix(".00")
-        text = f"{units} x {money}" if u < 0.5 else f"Pack x {units} a {money}"
-        return _Terms(text, "bundle", units, 1 - total / (units * regular))
-    card = max(1, min(_nice_cents(regular * (1 - depth)), regular - 10))
-    return _Terms(card_text, "card_price", 1, 1 - card / regular, card=card)
+    if kind == "card":
+        card = max(1, min(_nice_cents(regular * (1 - depth)), regular - 10))
+        return _Terms(card_text, "card_price", 1, 1 - card / regular, card=card)
+    return _TERMS[kind](regular, depth, u)
 
 
 def _describe_events(
@@ -1163,7 +1132,6 @@ def _describe_events(
         listing=listing,
         start=start,
         end=end,
-        kinds=[kinds_all[k] for k in kinds],
         texts=texts,
         promo_types=[t.promo_type for t in terms],
         min_units=[t.min_units for t in terms],
@@ -1206,9 +1174,12 @@ def _event_matrix(events: PromoEvents, shape: tuple[int, int]) -> IntArray:
 def _stock(
     n: int, n_days: int, strategy: Strategy, rng: np.random.Generator
 ) -> tuple[BoolArray, IntArray]:
-    """Short stock-out runs (1 to 6 days) and a daily stock level."""
-    starts = rng.random((n, n_days)) < strategy.stockout_rate
+    """Separate short stock-out runs (1 to 6 days) and a daily stock level."""
+    drawn = rng.random((n, n_days)) < strategy.stockout_rate
     lengths = rng.integers(1, 7, size=(n, n_days))
+    counts = np.pad(np.cumsum(drawn, axis=1), ((0, 0), (7, 0)))
+    recent: IntArray = counts[:, 6:-1] - counts[:, :-7]
+    starts = drawn & (recent == 0)
     out = np.zeros((n, n_days), dtype=bool)
     for k in range(6):
         out[:, k:] |= (starts & (lengths > k))[:, : n_days - k]
@@ -1230,7 +1201,7 @@ def simulate_panel(market: Market, listings: Listings, retailer: Retailer, seed:
     regular[active] = regular[events.listing, events.start][event[active]]
     offer = np.where(active, events.offer[event], -1)
     card = np.where(active, events.card[event], -1)
-    out_of_stock, stock_level = _stock(*regular.shape, strategy, rng)
+    out_of_stock, stock_level = _stock(len(listings.products), len(market.dates), strategy, rng)
     return Panel(regular, offer, card, event, events, out_of_stock, stock_level)
 
 
@@ -1279,6 +1250,12 @@ def _date_values(
     return np.array(
         [d.strftime(t) for d, t in zip(market.dates, texts, strict=True)], dtype=object
     )
+
+
+def _choose(mask: BoolArray, when_true: object, when_false: object) -> ObjArray:
+    values = np.full(mask.size, when_false, dtype=object)
+    values[mask] = when_true
+    return values
 
 
 def _slug(text: str) -> str:
@@ -1356,8 +1333,8 @@ def _row_columns(
         "observed_at": _date_values(market, retailer, excel, rng)[day],
         "offer_price": _price_values(offer, retailer.file.price, excel),
         "card_price": _price_values(card, retailer.file.price, excel),
-        "card_name": np.where(card >= 0, retailer.card_name or "", blank).astype(object),
-        "in_stock": np.where(panel.out_of_stock.T.ravel(), false, true).astype(object),
+        "card_name": _choose(card >= 0, retailer.card_name or "", blank),
+        "in_stock": _choose(panel.out_of_stock.T.ravel(), false, true),
         "stock_level": _int_values(stock, excel),
         "promo_text": np.array([blank, *panel.events.texts], dtype=object)[
             panel.event.T.ravel() + 1
@@ -1400,7 +1377,7 @@ def _choose_dirt(columns: _Columns, retailer: Retailer, rng: np.random.Generator
     n_bad = max(3, round(n * BAD_ROW_RATIO))
     n_dup = max(2, round(n * DUPLICATE_RATIO))
     chosen = rng.choice(clean, size=n_out + n_bad + n_dup, replace=False)
-    rules = [r for r, col in _RULE_COLUMNS.items() if not col or col in retailer.file.columns]
+    rules = [r for r, col in _RULE_COLUMNS.items() if not col or col in retailer.file.column_names]
     bad = chosen[n_out : n_out + n_bad]
     bad_rules = [rules[k] for k in rng.integers(0, len(rules), size=bad.size)]
     n_listings = int(columns.listing.max()) + 1
@@ -1495,7 +1472,8 @@ def _apply_dirt(
     keys = np.concatenate([np.arange(n), dirt.duplicates + dirt.duplicate_offsets])
     source = np.concatenate([np.arange(n), dirt.duplicates])
     order = np.argsort(keys, kind="stable")
-    final = {key: array[source[order]] for key, array in values.items()}
+    kept = retailer.file.column_names
+    final = {key: values[key][source[order]] for key in kept}
     return final, dirt, planted, order
 
 
@@ -1513,7 +1491,7 @@ def write_price_file(
     columns = _row_columns(market, retailer, listings, panel, excel, seed)
     values, dirt, planted, order = _apply_dirt(columns, market, retailer, excel, seed)
     relative = f"retail/prices/{retailer.slug}.{'xlsx' if excel else 'csv'}"
-    table = {_header(c, retailer.file.header): values[c] for c in retailer.file.columns}
+    table = {_header(c, retailer.file.header): values[c] for c in retailer.file.column_names}
     path = out_dir / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     if excel:
@@ -1677,7 +1655,7 @@ def _seasonal_demand(market: Market) -> FloatArray:
     n_days = len(market.dates)
     weekday = np.array([WEEKDAY_DEMAND[d.weekday()] for d in market.dates])
     months = np.array([d.month for d in market.dates])
-    factor = np.ones((market.catalog.size, n_days)) * weekday
+    factor: FloatArray = np.ones((market.catalog.size, n_days)) * weekday
     for k, index in enumerate(market.catalog):
         line = market.products[index].line
         for season in CATEGORY_PROFILES[line.category].events:
@@ -1761,7 +1739,7 @@ def _stockout_runs(
     padded = np.pad(panel.out_of_stock.astype(np.int8), ((0, 0), (1, 1)))
     change = np.diff(padded, axis=1)
     start_l, start_d = np.nonzero(change == 1)
-    end_l, end_d = np.nonzero(change == -1)
+    end_d = np.nonzero(change == -1)[1]
     return pd.DataFrame(
         {
             "retailer": retailer.name,
@@ -1818,7 +1796,7 @@ class _Truth:
         panel: Panel,
         written: PriceFile,
     ) -> None:
-        skus = np.array(market.skus + ("",), dtype=object)
+        skus = np.array([*market.skus, ""], dtype=object)
         self.matches.append(
             pd.DataFrame(
                 {

@@ -192,7 +192,7 @@ def _monthly_rows(population: _Population, rng: np.random.Generator) -> pd.DataF
     shopper, month = shopper[keep], month[keep]
     segment = population.segment[shopper]
     calendar = np.array([int(m[5:]) - 1 for m in population.months])[month]
-    fade = np.clip(1.0 - 0.35 * (month - population.churn_month[shopper]), 0.05, 1.0)
+    fade = np.clip(1.0 - 0.45 * (month - population.churn_month[shopper] + 1), 0.05, 1.0)
     fade = np.where(month >= population.churn_month[shopper], fade, 1.0)
     rate = (
         _PURCHASES_PER_MONTH[segment]

@@ -28,15 +28,22 @@ from pulso.ingest.sizes import PackSize, find_size_in_name, parse_size, split_si
         ("5 kilos", PackSize(5000.0, "g")),
         ("1.500 kg", PackSize(1500.0, "g")),
         ("500 mg", PackSize(0.5, "g")),
-        ("x6", PackSize(1.0, "un", 6)),
-        ("six pack", PackSize(1.0, "un", 6)),
-        ("paquete 6un", PackSize(1.0, "un", 6)),
-        ("pack 6 unid", PackSize(1.0, "un", 6)),
-        ("12 un", PackSize(1.0, "un", 12)),
-        ("15 unidades", PackSize(1.0, "un", 15)),
-        ("docena", PackSize(1.0, "un", 12)),
-        ("media docena", PackSize(1.0, "un", 6)),
-        ("2 docenas", PackSize(1.0, "un", 24)),
+        ("x6", PackSize(6.0, "un")),
+        ("six pack", PackSize(6.0, "un")),
+        ("paquete 6un", PackSize(6.0, "un")),
+        ("pack 6 unid", PackSize(6.0, "un")),
+        ("12 un", PackSize(12.0, "un")),
+        ("15 unidades", PackSize(15.0, "un")),
+        ("docena", PackSize(12.0, "un")),
+        ("media docena", PackSize(6.0, "un")),
+        ("2 docenas", PackSize(24.0, "un")),
+        ("8un Paquete 4un", PackSize(8.0, "un", 4)),
+        ("8UN X 4UN", PackSize(8.0, "un", 4)),
+        ("paquete 4 un 8 un", PackSize(8.0, "un", 4)),
+        ("Pack 4 Unid. 8 Unid.", PackSize(8.0, "un", 4)),
+        ("4X8UN", PackSize(8.0, "un", 4)),
+        ("PACK X 4 8 UN", PackSize(8.0, "un", 4)),
+        ("SIX PACK 8 UND", PackSize(8.0, "un", 6)),
         ("6 x 355 ml", PackSize(355.0, "ml", 6)),
         ("6 × 355 ml", PackSize(355.0, "ml", 6)),
         ("355ml x6", PackSize(355.0, "ml", 6)),
@@ -66,7 +73,9 @@ def test_parse_size_returns_none_without_a_size(text):
         ("Cerveza Pilsen Callao six pack 355ml", PackSize(355.0, "ml", 6)),
         ("Pilsen Callao lata 355 ml x6", PackSize(355.0, "ml", 6)),
         ("Azúcar Rubia Bolsa x 1 kg", PackSize(1000.0, "g")),
-        ("Huevos Pardos La Calera x 15", PackSize(1.0, "un", 15)),
+        ("Huevos Pardos La Calera x 15", PackSize(15.0, "un")),
+        ("Té LIPTON Canela 25un Paquete 2un", PackSize(25.0, "un", 2)),
+        ("Cerveza Tres Cruces paquete 12 un 620 ml", PackSize(620.0, "ml", 12)),
         ("Galletas Casino Menta 6 x 43 gr", PackSize(43.0, "g", 6)),
         ("Gaseosa 7up 500ml", PackSize(500.0, "ml")),
         ("Coca-Cola 2.25 Lt Pack x 2", PackSize(2250.0, "ml", 2)),
@@ -89,7 +98,7 @@ def test_equal_spellings_give_equal_sizes():
 
 def test_total_multiplies_the_pack():
     assert PackSize(355.0, "ml", 6).total == pytest.approx(2130.0)
-    assert PackSize(1.0, "un", 12).total == pytest.approx(12.0)
+    assert PackSize(8.0, "un", 4).total == pytest.approx(32.0)
 
 
 @pytest.mark.parametrize(
@@ -97,7 +106,8 @@ def test_total_multiplies_the_pack():
     [
         (PackSize(1500.0, "ml"), "1500 ml"),
         (PackSize(355.0, "ml", 6), "6 x 355 ml"),
-        (PackSize(1.0, "un", 12), "12 un"),
+        (PackSize(12.0, "un"), "12 un"),
+        (PackSize(8.0, "un", 4), "4 x 8 un"),
         (PackSize(0.5, "g"), "0.5 g"),
     ],
 )

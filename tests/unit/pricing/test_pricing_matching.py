@@ -87,6 +87,8 @@ def test_the_three_writings_of_inca_kola_are_one_product():
         ("Yogurt Laive Fresa 1kg", "Yogurt Laive Vainilla 1kg"),
         ("Aceite Primor 900 ml", "Aceite Primor Premium 900 ml"),
         ("Leche Laive Sin Lactosa 1 L", "Leche Laive 1 L"),
+        ("Leche UHT Gloria Sin Lactosa 946ml", "GLORIA LECHE UHT DESLACTOSADA 946ML"),
+        ("Hamburguesa San Fernando 8un Paquete 4un", "SAN FERNANDO HAMBURGUESA 8UN X 6UN"),
     ],
 )
 def test_hard_negatives_never_match_whatever_the_threshold(ours, theirs):
@@ -110,6 +112,43 @@ def test_learned_variant_words_tell_pasta_shapes_apart():
         left, right, pd.DataFrame({"left_id": ["t", "s"], "right_id": ["x", "y"]})
     )
     assert features["learned_variant_agreement"].tolist() == [1.0, 0.0]
+
+
+def test_shop_spellings_of_brand_and_pack_match():
+    left = pd.DataFrame(
+        {"id": ["a", "b", "c"],
+         "name": ["Mortadela OTTO KUNZ Clásica 300g Paquete 3un",
+                  "Hamburguesa SAN FERNANDO de Carne 8un Paquete 4un",
+                  "Gaseosa INCA KOLA Zero Botella 1.5L Paquete 6un"],
+         "brand": ["Otto Kunz", "San Fernando", "Inca Kola"]}
+    )  # fmt: skip
+    right = pd.DataFrame(
+        {"id": ["x", "y", "z"],
+         "name": ["OTTOKUNZ MORTADELA CLASICA 300G X 3UN", "SANFERNANDO HAMBURGUESA DE CARNE 4X8UN",
+                  "Gaseosa Inca Kola zero 1,5 lt pack x6"]}
+    )  # fmt: skip
+    assert _pairs(match_listings(left, right)) == {("a", "x"), ("b", "y"), ("c", "z")}
+
+
+def test_a_missing_variant_word_loses_the_tie_to_the_exact_product():
+    left = pd.DataFrame(
+        {"id": ["plain", "golden"],
+         "name": ["Galletas OREO Chocolate 36g", "Galletas OREO Golden Chocolate 36g"],
+         "brand": ["Oreo", "Oreo"]}
+    )  # fmt: skip
+    right = pd.DataFrame(
+        {
+            "id": ["x", "y"],
+            "name": ["OREO GALLETAS GOLDEN CHOCOLATE 36G", "GALLETAS OREO CHOCOLATE 36G"],
+        }
+    )
+    assert _pairs(match_listings(left, right)) == {("golden", "x"), ("plain", "y")}
+
+
+def test_listings_without_id_are_an_input_error():
+    right = pd.DataFrame({"id": ["x", None], "name": ["Inca Kola 1,5 lt", "Inca Kola 3 L"]})
+    with pytest.raises(InputError, match="no id"):
+        match_listings(OURS, right)
 
 
 def test_ean_matches_first_whatever_the_names():

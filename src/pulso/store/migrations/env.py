@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from pulso.store.tables import Base
+from pulso.store.schema import metadata
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):  # pragma: no cover - guarded by upgrade_database
@@ -14,7 +14,7 @@ if not isinstance(engine, Engine):  # pragma: no cover - guarded by upgrade_data
 with engine.begin() as connection:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

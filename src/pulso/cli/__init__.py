@@ -6,23 +6,27 @@ everything else goes to stderr. Errors exit non-zero with one line naming the pr
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import Engine
 
-from pulso.config import Settings, get_settings
-from pulso.errors import PulsoError
-from pulso.observability.logs import configure_logging
+from pulso.cli._common import (
+    DbOption,
+    JsonOption,
+    emit,
+    engine_for,
+    err,
+    errors_as_one_line,
+    ingest_options,
+    progress_bar,
+    settings_for,
+)
+from pulso.config import Settings
 
 __all__ = ["app", "main"]
 
@@ -39,69 +43,8 @@ db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 promo_app = typer.Typer(help="Promotion texts.", no_args_is_help=True)
 app.add_typer(promo_app, name="promo")
-
-err = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL (default: PULSO_DATABASE_URL or sqlite:///pulso.db)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _settings(db: str | None) -> Settings:
-    settings = get_settings()
-    if db is not None:
-        settings = settings.model_copy(update={"database_url": db})
-    configure_logging(settings.log_level)
-    return settings
-
-
-def _engine(settings: Settings, *, migrate: bool = True) -> Engine:
-    from pulso.store.session import create_db_engine, upgrade_database
-
-    engine = create_db_engine(settings.database_url)
-    if migrate:
-        upgrade_database(engine)
-    return engine
-
-
-def _emit(document: Any) -> None:
-    typer.echo(json.dumps(document, ensure_ascii=False, default=str))
-
-
-@contextmanager
-def _errors_as_one_line() -> Iterator[None]:
-    try:
-        yield
-    except PulsoError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=1) from exc
-
-
-def _ingest_options(settings: Settings) -> Any:
-    from pulso.ingest.runner import IngestOptions
-
-    return IngestOptions(
-        pseudonym_key=settings.secret_key.get_secret_value().encode(),
-        own_retailer=settings.own_retailer,
-        timezone=settings.ingest.timezone,
-        max_future_days=settings.ingest.max_future_days,
-        batch_rows=settings.ingest.batch_rows,
-    )
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
+pipeline_app = typer.Typer(help="Analytics pipeline steps.", no_args_is_help=True)
+app.add_typer(pipeline_app, name="pipeline")
 
 
 @app.command()
@@ -122,23 +65,23 @@ def ingest(
     """Validate and load one file; bad rows go to quarantine with their reasons."""
     from pulso.ingest.runner import ingest_file
 
-    with _errors_as_one_line():
-        settings = _settings(db)
-        engine = _engine(settings)
-        with _progress() as progress:
+    with errors_as_one_line():
+        settings = settings_for(db)
+        engine = engine_for(settings)
+        with progress_bar() as progress:
             task = progress.add_task(f"{kind} {path.name}", total=None)
             result = ingest_file(
                 engine,
                 kind,
                 path,
-                options=_ingest_options(settings),
+                options=ingest_options(settings),
                 source=source,
                 progress=lambda _stage, done, total: progress.update(
                     task, completed=done, total=total
                 ),
             )
     if as_json:
-        _emit(result.to_dict())
+        emit(result.to_dict())
     else:
         err.print(
             f"run {result.run_id}: {result.accepted} accepted, {result.quarantined} quarantined, "
@@ -151,11 +94,11 @@ def db_upgrade(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Create or migrate the database schema to the newest revision."""
     from pulso.store.session import create_db_engine, upgrade_database
 
-    with _errors_as_one_line():
-        settings = _settings(db)
+    with errors_as_one_line():
+        settings = settings_for(db)
         revision = upgrade_database(create_db_engine(settings.database_url))
     if as_json:
-        _emit({"revision": revision})
+        emit({"revision": revision})
     else:
         err.print(f"database at revision {revision}")
 
@@ -167,8 +110,8 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """Serve the API and dashboard with uvicorn."""
-    with _errors_as_one_line():
-        settings = _settings(db)
+    with errors_as_one_line():
+        settings = settings_for(db)
         _serve(settings, host=host, port=port)
 
 
@@ -177,7 +120,7 @@ def _serve(settings: Settings, *, host: str, port: int) -> None:
 
     from pulso.api.app import create_app
 
-    engine = _engine(settings)
+    engine = engine_for(settings)
     err.print(f"Pulso at http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(create_app(engine), host=host, port=port, log_level=settings.log_level.lower())
 
@@ -199,11 +142,11 @@ def demo(
     """Generate realistic Peruvian demo data, load it, and serve the dashboard."""
     from pulso.pipelines.demo import load_demo
 
-    with _errors_as_one_line():
-        settings = _settings(db)
-        engine = _engine(settings)
+    with errors_as_one_line():
+        settings = settings_for(db)
+        engine = engine_for(settings)
         last_day = date.fromisoformat(end_date) if end_date else None
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("demo", total=None)
 
             def report(stage: str, done: int, total: int) -> None:
@@ -215,11 +158,11 @@ def demo(
                 scale=scale,
                 seed=seed,
                 end_date=last_day,
-                options=_ingest_options(settings),
+                options=ingest_options(settings),
                 progress=report,
             )
     if as_json:
-        _emit(summary)
+        emit(summary)
     else:
         err.print(
             f"demo loaded: {summary['accepted']} rows accepted, {summary['quarantined']} quarantined, "
@@ -231,7 +174,9 @@ def demo(
 
 @promo_app.command("parse")
 def promo_parse(
-    text: Annotated[str, typer.Argument(help='Promotion text, e.g. "50% dscto. en la 2da unidad".')],
+    text: Annotated[
+        str, typer.Argument(help='Promotion text, e.g. "50% dscto. en la 2da unidad".')
+    ],
     regular_price: Annotated[
         float | None, typer.Option(help="Regular unit price in soles (for amount-based promos).")
     ] = None,
@@ -239,18 +184,20 @@ def promo_parse(
     as_json: JsonOption = False,
 ) -> None:
     """Parse a Spanish promotion text into its type and effective discount."""
-    from pulso.pricing.promo_text import parse_promo  # noqa: PLC0415
+    from pulso.pricing.promo_text import parse_promo
 
-    with _errors_as_one_line():
-        _settings(db)
+    with errors_as_one_line():
+        settings_for(db)
         parsed = parse_promo(text, regular_price_pen=regular_price)
     document = parsed.to_dict()
     if as_json:
-        _emit(document)
+        emit(document)
         return
     discount = document["effective_discount"]
     shown = "unknown" if discount is None else f"{discount:.1%}"
-    typer.echo(f"{document['type']}: effective discount {shown}, minimum units {document['min_units']}")
+    typer.echo(
+        f"{document['type']}: effective discount {shown}, minimum units {document['min_units']}"
+    )
 
 
 @app.command()
@@ -261,20 +208,85 @@ def sentiment(
     as_json: JsonOption = False,
 ) -> None:
     """Overall and per-aspect sentiment of a review (offline)."""
-    from pulso.customers.sentiment import analyze_feedback  # noqa: PLC0415
+    from pulso.customers.sentiment import analyze_feedback
 
     if lang not in {"es", "en", "auto"}:
         err.print(f"[bold red]error:[/] --lang must be es, en or auto, got {lang!r}")
         raise typer.Exit(code=1)
-    with _errors_as_one_line():
-        _settings(db)
+    with errors_as_one_line():
+        settings_for(db)
         result = analyze_feedback(text, lang=lang).to_dict()
     if as_json:
-        _emit(result)
+        emit(result)
         return
     typer.echo(f"{result['label']} ({result['score']:+.2f})")
     for aspect in result["aspects"]:
         typer.echo(f"  {aspect['aspect']}: {aspect['label']}  «{aspect['evidence']}»")
+
+
+@pipeline_app.command("run")
+def pipeline_run(
+    steps: Annotated[list[str] | None, typer.Argument(help="Steps to run (default: all).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed for model training.")] = 7,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the pipeline steps in dependency order and record each in pipeline_run."""
+    report = _run_pipeline(settings_for(db), steps=steps or None, seed=seed)
+    if as_json:
+        emit(report.to_dict())
+    else:
+        for outcome in report.outcomes:
+            where = f" [{outcome.partition}]" if outcome.partition else ""
+            err.print(
+                f"{outcome.status:9s} {outcome.step}{where}: {outcome.rows_written} rows "
+                f"in {outcome.duration_seconds:.1f} s"
+                + (f" ({outcome.error})" if outcome.error else "")
+            )
+    if not report.succeeded:
+        raise typer.Exit(code=1)
+
+
+def _run_pipeline(settings: Settings, *, steps: list[str] | None, seed: int) -> Any:
+    from pulso.pipelines.registry import StepContext
+    from pulso.pipelines.runner import run_pipeline
+
+    with errors_as_one_line():
+        engine = engine_for(settings)
+        context = StepContext(
+            engine=engine,
+            data_dir=settings.data_dir,
+            run_key="",
+            today=datetime.now(ZoneInfo(settings.ingest.timezone)).date(),
+            seed=seed,
+        )
+        with progress_bar() as progress:
+            task = progress.add_task("pipeline", total=None)
+            return run_pipeline(
+                context,
+                steps=steps,
+                progress=lambda stage, done, total: progress.update(
+                    task, description=stage, completed=done, total=total
+                ),
+            )
+
+
+@pipeline_app.command("list")
+def pipeline_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the registered steps in run order."""
+    from pulso.pipelines.registry import order_steps
+    from pulso.pipelines.runner import run_pipeline  # noqa: F401 - registers steps
+
+    settings_for(db)
+    steps = [
+        {"step": s.name, "area": s.area, "after": list(s.after), "description": s.description}
+        for s in order_steps()
+    ]
+    if as_json:
+        emit({"steps": steps})
+    else:
+        for item in steps:
+            typer.echo(f"{item['step']:28s} {item['area']:12s} {item['description']}")
 
 
 def main() -> None:

@@ -1,0 +1,3 @@
+"""Recsys pipeline steps (registered with ``pulso.pipelines.registry.step``)."""
+
+from __future__ import annotations

@@ -1,0 +1,9 @@
+"""Restaurants tables (insight tables written by the pipeline, read by the API)."""
+
+from __future__ import annotations
+
+from pulso.store.tables import Base
+
+__all__: list[str] = []
+
+_ = Base
