@@ -7,8 +7,10 @@ skipped only when the variable is unset; when it is set and the server is down t
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,9 @@ from sqlalchemy import Engine, text
 
 from pulso.config import Settings
 from pulso.ingest.runner import IngestOptions
+from pulso.pipelines.demo import load_demo
 from pulso.store.session import create_db_engine, upgrade_database
+from pulso.synth import DemoManifest
 
 PG_URL = os.environ.get("PULSO_TEST_PG_URL", "")
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -81,4 +85,75 @@ def pg_engine() -> Iterator[Engine]:
 def engine(request: pytest.FixtureRequest) -> Engine:
     """A fresh, migrated database on each engine Pulso supports."""
     name = "sqlite_engine" if request.param == "sqlite" else "pg_engine"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
+#: The small demo's last day in tests (fixed, so figures do not move with the calendar).
+DEMO_END_DATE = date(2026, 11, 15)
+
+
+@pytest.fixture(scope="session")
+def small_demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo data set, generated once per test session (read-only for tests)."""
+    directory = tmp_path_factory.mktemp("small-demo")
+    from pulso.synth import generate_demo
+
+    generate_demo(directory, scale="small", seed=7, end_date=DEMO_END_DATE)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def small_demo_manifest(small_demo_dir: Path) -> DemoManifest:
+    return DemoManifest.read(small_demo_dir)
+
+
+@pytest.fixture(scope="session")
+def _small_demo_sqlite_template(
+    tmp_path_factory: pytest.TempPathFactory, small_demo_dir: Path
+) -> Path:
+    path = tmp_path_factory.mktemp("small-demo-db") / "demo.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    load_demo(
+        engine,
+        small_demo_dir,
+        scale="small",
+        seed=7,
+        end_date=DEMO_END_DATE,
+        options=IngestOptions(pseudonym_key=TEST_SECRET.encode()),
+        regenerate=False,
+    )
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_sqlite_engine(tmp_path: Path, _small_demo_sqlite_template: Path) -> Iterator[Engine]:
+    """A fresh copy of a SQLite database holding the loaded small demo (cheap per test)."""
+    path = tmp_path / "demo.db"
+    shutil.copyfile(_small_demo_sqlite_template, path)
+    engine = create_db_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def demo_pg_engine(pg_engine: Engine, small_demo_dir: Path) -> Engine:
+    """A fresh PostgreSQL schema holding the loaded small demo."""
+    load_demo(
+        pg_engine,
+        small_demo_dir,
+        scale="small",
+        seed=7,
+        end_date=DEMO_END_DATE,
+        options=IngestOptions(pseudonym_key=TEST_SECRET.encode()),
+        regenerate=False,
+    )
+    return pg_engine
+
+
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
+def demo_engine(request: pytest.FixtureRequest) -> Engine:
+    """The loaded small demo on each engine."""
+    name = "demo_sqlite_engine" if request.param == "sqlite" else "demo_pg_engine"
     return request.getfixturevalue(name)  # type: ignore[no-any-return]

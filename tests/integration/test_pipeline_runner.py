@@ -48,7 +48,7 @@ def toy_steps() -> Iterator[list[str]]:
         "t_partitioned",
         after=["t_source"],
         area="ops",
-        partitions=lambda engine: ["tottus", "wong"],
+        partitions=lambda _engine: ["tottus", "wong"],
     )
     def per_retailer(context: StepContext) -> StepResult:
         calls.append(f"t_partitioned:{context.partition}")

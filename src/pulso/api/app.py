@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from pulso import __version__
 from pulso.api.problems import install_problem_handlers
-from pulso.api.routers import health, ingest
+from pulso.api.routers import health, ingest, restaurants, retail, sources
 
 __all__ = ["create_app"]
 
@@ -25,4 +25,7 @@ def create_app(engine: Engine) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(ingest.router)
+    app.include_router(sources.router)
+    app.include_router(retail.router)
+    app.include_router(restaurants.router)
     return app

@@ -15,6 +15,10 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from pulso.cli import recsys as cli_recsys
+from pulso.cli import restaurants as cli_restaurants
+from pulso.cli import retail as cli_retail
+from pulso.cli import sources as cli_sources
 from pulso.cli._common import (
     DbOption,
     JsonOption,
@@ -287,6 +291,10 @@ def pipeline_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     else:
         for item in steps:
             typer.echo(f"{item['step']:28s} {item['area']:12s} {item['description']}")
+
+
+for _area in (cli_retail, cli_restaurants, cli_recsys, cli_sources):
+    _area.register(app)
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from pulso.ingest.runner import IngestOptions, IngestResult, ingest_file
-from pulso.synth import generate_demo
+from pulso.synth import DemoManifest, generate_demo
 
 __all__ = ["load_demo"]
 
@@ -30,16 +30,21 @@ def load_demo(
     end_date: date | None = None,
     options: IngestOptions,
     progress: Progress | None = None,
+    regenerate: bool = True,
 ) -> dict[str, Any]:
     """Write the demo files into ``directory``, ingest each one, and summarise the counts.
 
     Every file goes through validation and quarantine like a user's file would, so the demo's
-    planted dirt shows up in the quarantine pages.
+    planted dirt shows up in the quarantine pages. With ``regenerate=False`` the files already
+    in ``directory`` (and its ``manifest.json``) are loaded as they are.
     """
     started = time.perf_counter()
     if progress:
         progress(f"generating {scale} demo data", 0, 1)
-    manifest = generate_demo(directory, scale=scale, seed=seed, end_date=end_date)
+    if regenerate:
+        manifest = generate_demo(directory, scale=scale, seed=seed, end_date=end_date)
+    else:
+        manifest = DemoManifest.read(directory)
     results: list[IngestResult] = []
     for position, entry in enumerate(manifest.entries):
         if progress:

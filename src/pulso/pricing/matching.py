@@ -583,21 +583,34 @@ def _unique_pairs(pair_lists: Sequence[Pairs]) -> Pairs:
 
 
 def _hard_negatives(left: _Side, positives: Pairs, *, rng: np.random.Generator) -> Pairs:
-    """Per confirmed pair, up to three left rows of the same brand with another size/variant."""
+    """Per confirmed pair, left rows paired with its right row that look alike but are not it:
+    up to three of the same brand with another size or variant, and up to three of another
+    brand with the same size and variants (what a shop's own brand looks like)."""
     by_brand = _group(left, range(len(left)), lambda side, row: side.names[row].brand)
+    by_size = _group(left, range(len(left)), _size_variant_key)
     pairs: list[tuple[int, int]] = []
     for left_row, right_row in zip(*positives, strict=True):
         name = left.names[left_row]
-        siblings = [
+        same_brand = [
             row
             for row in by_brand.get(name.brand, []) if name.brand is not None
-            and row != left_row
             and (_size_key(left.names[row].size) != _size_key(name.size)
                  or bool(left.names[row].differing_variants(name)))
         ]  # fmt: skip
-        chosen = rng.permutation(np.asarray(siblings, dtype=np.int64))[:3]
-        pairs.extend((int(row), int(right_row)) for row in chosen)
+        other_brand = [
+            row
+            for row in by_size.get(_size_variant_key(left, left_row), [])
+            if left.names[row].brand != name.brand
+        ]
+        for rows in (same_brand, other_brand):
+            chosen = rng.permutation(np.asarray(rows, dtype=np.int64))[:3]
+            pairs.extend((int(row), int(right_row)) for row in chosen)
     return _as_pairs(pairs)
+
+
+def _size_variant_key(side: _Side, row: int) -> tuple[object, ...]:
+    name = side.names[row]
+    return _size_key(name.size), name.variants
 
 
 def _positions(left: _Side, right: _Side, pairs: pd.DataFrame) -> Pairs:

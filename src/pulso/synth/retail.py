@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from pulso.errors import InputError
+from pulso.errors import ConfigError, InputError
 from pulso.synth._retail_products import (
     CATEGORY_PROFILES,
     FLAVOUR_PRICE_FACTORS,
@@ -355,6 +355,7 @@ DISCOUNTER = Strategy(
 )
 
 OUR_RETAILER = "plaza-vea"
+EXCEL_RETAILER = "makro"
 _KIND_FIRST = "kind brand line variant flavour container size"
 _PRICE_COLUMNS = "observed_at regular_price offer_price card_price card_name in_stock"
 
@@ -1594,26 +1595,19 @@ def _write_excel(frame: pd.DataFrame, path: Path, stamp: date) -> None:
 # --------------------------------------------------------------------------- catalog, sales
 
 
-def write_catalog(out_dir: Path, market: Market, ours: Listings, seed: int) -> ManifestEntry:
+def write_catalog(out_dir: Path, market: Market, seed: int) -> ManifestEntry:
     """Write ``retail/catalog.csv``: our products with their current name, size and cost."""
     rng = _rng(seed, "catalog")
-    by_sku = np.argsort(ours.sku_pos)
     products = [market.products[i] for i in market.catalog]
-    sizes = [ours.sizes_after[k] for k in by_sku]
+    shrinks = [market.shrinks.get(pos) for pos in range(len(products))]
+    sizes = [p.size if s is None else s.size for p, s in zip(products, shrinks, strict=True)]
+    factors = np.array([1.0 if s is None else s.price_factor for s in shrinks])
     end = len(market.dates) - 1
     drift = market.drift[market.catalog]
-    factors = np.array(
-        [
-            market.shrinks[p].price_factor if p in market.shrinks else 1.0
-            for p in range(len(products))
-        ]
-    )
     cost = np.array([p.price_pen for p in products]) * np.exp(drift * end / 365) * factors
     cost_cents = np.rint(cost * rng.uniform(0.68, 0.8, len(products)) * 100).astype(np.int64)
-    names = [
-        listing_name(p, s, RETAILERS[0].names, np.zeros(7))
-        for p, s in zip(products, sizes, strict=True)
-    ]
+    style = next(r.names for r in RETAILERS if r.slug == OUR_RETAILER)
+    names = [listing_name(p, s, style, np.zeros(7)) for p, s in zip(products, sizes, strict=True)]
     frame = pd.DataFrame(
         {
             "sku": market.skus,
@@ -1776,44 +1770,6 @@ def _shrink_truth(market: Market, retailer: Retailer, listings: Listings) -> pd.
     return pd.DataFrame(rows, columns=columns)
 
 
-@dataclass
-class _Truth:
-    """Ground-truth tables collected while the retailers are generated."""
-
-    matches: list[pd.DataFrame] = field(default_factory=list)
-    promotions: list[pd.DataFrame] = field(default_factory=list)
-    outliers: list[pd.DataFrame] = field(default_factory=list)
-    bad_rows: list[pd.DataFrame] = field(default_factory=list)
-    duplicates: list[pd.DataFrame] = field(default_factory=list)
-    stockouts: list[pd.DataFrame] = field(default_factory=list)
-    shrinkflation: list[pd.DataFrame] = field(default_factory=list)
-
-    def add(
-        self,
-        market: Market,
-        retailer: Retailer,
-        listings: Listings,
-        panel: Panel,
-        written: PriceFile,
-    ) -> None:
-        skus = np.array([*market.skus, ""], dtype=object)
-        self.matches.append(
-            pd.DataFrame(
-                {
-                    "retailer": retailer.name,
-                    "external_id": listings.external_ids,
-                    "sku": skus[listings.sku_pos],
-                }
-            )
-        )
-        self.promotions.append(_promotion_records(market, retailer, listings, panel))
-        self.outliers.append(written.outliers)
-        self.bad_rows.append(written.bad_rows)
-        self.duplicates.append(written.duplicates)
-        self.stockouts.append(_stockout_runs(market, retailer, listings, panel))
-        self.shrinkflation.append(_shrink_truth(market, retailer, listings))
-
-
 _PROMOTION_TRUTH = [
     "retailer",
     "external_id",
@@ -1826,12 +1782,52 @@ _PROMOTION_TRUTH = [
 ]
 
 
-def _write_truth(out_dir: Path, name: str, frame: pd.DataFrame) -> tuple[str, str]:
-    relative = f"ground_truth/{name}.csv"
-    path = out_dir / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, lineterminator="\n")
-    return name, relative
+@dataclass
+class _Truth:
+    """Ground-truth tables, one list of per-retailer frames per name, filled as we go."""
+
+    tables: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+
+    def add(self, name: str, frame: pd.DataFrame) -> None:
+        self.tables.setdefault(name, []).append(frame)
+
+    def add_retailer(
+        self, market: Market, retailer: Retailer, listings: Listings, written: PriceFile
+    ) -> None:
+        skus = np.array([*market.skus, ""], dtype=object)
+        matches = {"external_id": listings.external_ids, "sku": skus[listings.sku_pos]}
+        self.add("retail_matches", pd.DataFrame({"retailer": retailer.name, **matches}))
+        self.add("retail_outliers", written.outliers)
+        self.add("retail_bad_rows", written.bad_rows)
+        self.add("retail_duplicates", written.duplicates)
+        self.add("retail_shrinkflation", _shrink_truth(market, retailer, listings))
+
+    def add_panel(
+        self, market: Market, retailer: Retailer, listings: Listings, panel: Panel
+    ) -> None:
+        self.add("promotions", _promotion_records(market, retailer, listings, panel))
+        self.add("retail_stockouts", _stockout_runs(market, retailer, listings, panel))
+
+    def table(self, name: str) -> pd.DataFrame:
+        return pd.concat(self.tables[name], ignore_index=True)
+
+    def write(self, out_dir: Path) -> dict[str, str]:
+        """Write every table as ``ground_truth/<name>.csv``; return name -> relative path."""
+        frames = {name: self.table(name) for name in self.tables if name != "promotions"}
+        frames["retail_promotions"] = self.table("promotions")[_PROMOTION_TRUTH]
+        frames["retail_strategies"] = pd.DataFrame(
+            {
+                "retailer": [r.name for r in RETAILERS],
+                "strategy": [r.strategy.name for r in RETAILERS],
+            }
+        )
+        paths = {}
+        for name in sorted(frames):
+            paths[name] = f"ground_truth/{name}.csv"
+            path = out_dir / paths[name]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            frames[name].to_csv(path, index=False, lineterminator="\n")
+        return paths
 
 
 def _write_promotions(out_dir: Path, promotions: pd.DataFrame) -> ManifestEntry:
@@ -1846,69 +1842,47 @@ def _write_promotions(out_dir: Path, promotions: pd.DataFrame) -> ManifestEntry:
 # --------------------------------------------------------------------------- entry point
 
 
+def _write_retailer(
+    out_dir: Path, market: Market, retailer: Retailer, *, excel: bool, seed: int, truth: _Truth
+) -> tuple[ManifestEntry, Listings, Panel]:
+    listings = build_listings(market, retailer, seed)
+    panel = simulate_panel(market, listings, retailer, seed)
+    written = write_price_file(out_dir, market, retailer, listings, panel, excel=excel, seed=seed)
+    truth.add_retailer(market, retailer, listings, written)
+    truth.add_panel(market, retailer, listings, panel)
+    return written.entry, listings, panel
+
+
 def generate_retail(
     out_dir: Path, *, scale: str, seed: int, end_date: date
 ) -> tuple[list[ManifestEntry], dict[str, str]]:
     """Write the retail demo files under ``out_dir``; return manifest entries and ground truth.
 
-    Entries are in ingest order (catalog, one prices file per retailer, sales, promotions);
-    the dict maps ground-truth names to paths relative to ``out_dir``.
+    Entries are in ingest order (catalog, one prices file per retailer starting with ours,
+    sales, promotions); the dict maps ground-truth names to paths relative to ``out_dir``.
     """
     if seed < 0:
         raise InputError(f"seed must be >= 0, got {seed}", column="seed")
     preset = get_scale(scale)
     market = build_market(preset, seed=seed, end_date=end_date)
     truth = _Truth()
-    price_entries: list[ManifestEntry] = []
-    competitor_promos = np.zeros((market.catalog.size, len(market.dates)), dtype=np.int64)
+    entries = [write_catalog(out_dir, market, seed)]
+    promoted = np.zeros((market.catalog.size, len(market.dates)), dtype=np.int64)
     ours: tuple[Listings, Panel] | None = None
     for retailer in RETAILERS:
-        listings = build_listings(market, retailer, seed)
-        panel = simulate_panel(market, listings, retailer, seed)
-        excel = preset.excel_prices and retailer.slug == "makro"
-        written = write_price_file(
-            out_dir, market, retailer, listings, panel, excel=excel, seed=seed
+        excel = preset.excel_prices and retailer.slug == EXCEL_RETAILER
+        entry, listings, panel = _write_retailer(
+            out_dir, market, retailer, excel=excel, seed=seed, truth=truth
         )
-        price_entries.append(written.entry)
-        truth.add(market, retailer, listings, panel, written)
+        entries.append(entry)
         if retailer.slug == OUR_RETAILER:
             ours = (listings, panel)
         else:
             known = listings.sku_pos >= 0
-            np.add.at(
-                competitor_promos,
-                listings.sku_pos[known],
-                (panel.event[known] >= 0).astype(np.int64),
-            )
-    assert ours is not None
-    catalog_entry = write_catalog(out_dir, market, ours[0], seed)
-    sales_entry, demand = write_sales(out_dir, market, ours, competitor_promos, seed)
-    promotions = pd.concat(truth.promotions, ignore_index=True)
-    promotions_entry = _write_promotions(out_dir, promotions)
-    ground_truth = dict(
-        [
-            _write_truth(out_dir, "retail_matches", pd.concat(truth.matches, ignore_index=True)),
-            _write_truth(out_dir, "retail_strategies", _strategies()),
-            _write_truth(out_dir, "retail_promotions", promotions[_PROMOTION_TRUTH]),
-            _write_truth(out_dir, "retail_outliers", pd.concat(truth.outliers, ignore_index=True)),
-            _write_truth(out_dir, "retail_bad_rows", pd.concat(truth.bad_rows, ignore_index=True)),
-            _write_truth(
-                out_dir, "retail_duplicates", pd.concat(truth.duplicates, ignore_index=True)
-            ),
-            _write_truth(
-                out_dir, "retail_stockouts", pd.concat(truth.stockouts, ignore_index=True)
-            ),
-            _write_truth(
-                out_dir, "retail_shrinkflation", pd.concat(truth.shrinkflation, ignore_index=True)
-            ),
-            _write_truth(out_dir, "retail_demand", demand),
-        ]
-    )
-    entries = [catalog_entry, *price_entries, sales_entry, promotions_entry]
-    return entries, ground_truth
-
-
-def _strategies() -> pd.DataFrame:
-    return pd.DataFrame(
-        {"retailer": [r.name for r in RETAILERS], "strategy": [r.strategy.name for r in RETAILERS]}
-    )
+            np.add.at(promoted, listings.sku_pos[known], panel.event[known] >= 0)
+    if ours is None:
+        raise ConfigError(f"no retailer is {OUR_RETAILER!r}")
+    sales_entry, demand = write_sales(out_dir, market, ours, promoted, seed)
+    truth.add("retail_demand", demand)
+    entries += [sales_entry, _write_promotions(out_dir, truth.table("promotions"))]
+    return entries, truth.write(out_dir)
