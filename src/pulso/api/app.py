@@ -7,7 +7,15 @@ from sqlalchemy import Engine
 
 from pulso import __version__
 from pulso.api.problems import install_problem_handlers
-from pulso.api.routers import health, ingest, restaurants, retail, sources
+from pulso.api.routers import (
+    health,
+    ingest,
+    recommendations,
+    restaurants,
+    retail,
+    retail_forecasts,
+    sources,
+)
 
 __all__ = ["create_app"]
 
@@ -27,5 +35,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.include_router(ingest.router)
     app.include_router(sources.router)
     app.include_router(retail.router)
+    app.include_router(retail_forecasts.router)
     app.include_router(restaurants.router)
+    app.include_router(recommendations.router)
     return app

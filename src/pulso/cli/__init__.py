@@ -15,10 +15,12 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from pulso.cli import models as cli_models
 from pulso.cli import recsys as cli_recsys
 from pulso.cli import restaurants as cli_restaurants
 from pulso.cli import retail as cli_retail
 from pulso.cli import sources as cli_sources
+from pulso.cli import users as cli_users
 from pulso.cli._common import (
     DbOption,
     JsonOption,
@@ -204,30 +206,6 @@ def promo_parse(
     )
 
 
-@app.command()
-def sentiment(
-    text: Annotated[str, typer.Argument(help='A review, e.g. "Buenazo el ceviche pero caro".')],
-    lang: Annotated[str, typer.Option(help="es, en or auto.")] = "auto",
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Overall and per-aspect sentiment of a review (offline)."""
-    from pulso.customers.sentiment import analyze_feedback
-
-    if lang not in {"es", "en", "auto"}:
-        err.print(f"[bold red]error:[/] --lang must be es, en or auto, got {lang!r}")
-        raise typer.Exit(code=1)
-    with errors_as_one_line():
-        settings_for(db)
-        result = analyze_feedback(text, lang=lang).to_dict()
-    if as_json:
-        emit(result)
-        return
-    typer.echo(f"{result['label']} ({result['score']:+.2f})")
-    for aspect in result["aspects"]:
-        typer.echo(f"  {aspect['aspect']}: {aspect['label']}  «{aspect['evidence']}»")
-
-
 @pipeline_app.command("run")
 def pipeline_run(
     steps: Annotated[list[str] | None, typer.Argument(help="Steps to run (default: all).")] = None,
@@ -293,7 +271,7 @@ def pipeline_list(db: DbOption = None, as_json: JsonOption = False) -> None:
             typer.echo(f"{item['step']:28s} {item['area']:12s} {item['description']}")
 
 
-for _area in (cli_retail, cli_restaurants, cli_recsys, cli_sources):
+for _area in (cli_retail, cli_restaurants, cli_recsys, cli_sources, cli_users, cli_models):
     _area.register(app)
 
 

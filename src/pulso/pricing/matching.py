@@ -32,7 +32,9 @@
 
 :func:`train_match_classifier` learns the classifier from confirmed pairs: positives are the
 confirmed pairs; negatives are the other blocked candidates (similar names, same brand and
-size), hard negatives (the same brand with another size or variant) and a few random pairs.
+size), hard negatives (the same brand with another size or variant; another brand with the
+same size and variant), a few random pairs, and copies of the positives with the brand
+agreement set to 0.
 """
 
 from __future__ import annotations
@@ -294,7 +296,10 @@ def train_match_classifier(
     Every row of ``right`` is taken as labelled: a right row without a confirmed pair has no
     counterpart in ``left``. Negatives are the blocked candidates that are not confirmed, hard
     negatives (for each confirmed pair, up to three left rows of the same brand with another
-    size or variant) and ``random_negatives`` random pairs per confirmed pair.
+    size or variant and three of another brand with the same size and variants),
+    ``random_negatives`` random pairs per confirmed pair, and each confirmed pair's features
+    with the brand agreement set to 0: the same words under another brand (a shop's own
+    label) are another product, even where the names are as alike as ``A1``/``Real`` ones.
     """
     left_side, right_side = _prepare_sides(left, right)
     positives = _positions(left_side, right_side, pairs)
@@ -315,6 +320,10 @@ def train_match_classifier(
         [(a, b) in positive_keys for a, b in zip(*all_pairs, strict=True)], dtype=np.int64
     )
     features = _features(left_side, right_side, all_pairs)
+    other_brand = features[labels == 1].copy()
+    other_brand[:, FEATURE_NAMES.index("brand_agreement")] = 0.0
+    features = np.vstack([features, other_brand])
+    labels = np.concatenate([labels, np.zeros(len(other_brand), dtype=np.int64)])
     logger.info(
         "training the match classifier on %d pairs (%d positive)", len(labels), labels.sum()
     )

@@ -10,10 +10,12 @@ from sqlalchemy import MetaData
 
 from pulso.store import (  # noqa: F401 - imported for their tables
     tables_auth,
+    tables_forecast,
     tables_ops,
     tables_recsys,
     tables_restaurants,
     tables_retail,
+    tables_sources,
 )
 from pulso.store.tables import Base
 
