@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, insert, select, update
 
@@ -26,7 +27,7 @@ from pulso.ingest.validation import check_columns, validate_frame
 from pulso.ingest.values import slugify
 from pulso.store.tables import DataSource, IngestRun, QuarantinedRow
 
-__all__ = ["IngestOptions", "IngestResult", "file_sha256", "ingest_file"]
+__all__ = ["IngestOptions", "IngestResult", "file_sha256", "ingest_file", "ingest_frame"]
 
 logger = logging.getLogger(__name__)
 
@@ -94,14 +95,19 @@ def _source_id(engine: Engine, source: str | None, *, kind: str, now: datetime) 
 
 
 def _start_run(
-    engine: Engine, *, kind: str, path: Path, source_id: int | None, now: datetime
+    engine: Engine,
+    *,
+    kind: str,
+    label: str,
+    sha: str | None,
+    source_id: int | None,
+    now: datetime,
 ) -> int:
-    sha = file_sha256(path) if path.is_file() else None
     with engine.begin() as connection:
         result = connection.execute(
             insert(IngestRun).values(
                 kind=kind,
-                path=str(path),
+                path=label,
                 file_sha256=sha,
                 source_id=source_id,
                 status="running",
@@ -180,15 +186,79 @@ def ingest_file(
     is recorded as failed); bad rows do not raise, they are quarantined.
     """
     get_spec(kind)  # unknown kinds fail before anything is written
+    sha = file_sha256(path) if path.is_file() else None
+    return _ingest(
+        engine,
+        kind,
+        lambda: read_table(path),
+        label=str(path),
+        sha=sha,
+        options=options,
+        source=source,
+        progress=progress,
+    )
+
+
+def ingest_frame(
+    engine: Engine,
+    kind: str,
+    frame: RawTable | pd.DataFrame | Callable[[], RawTable],
+    *,
+    options: IngestOptions,
+    source: str | None = None,
+    label: str = "frame",
+    sha256: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestResult:
+    """Import an in-memory table as ``kind``, exactly as :func:`ingest_file` imports a file.
+
+    ``frame`` holds text cells under the import format's column names (a ``DataFrame``, or a
+    :class:`RawTable` that also carries row numbers and malformed records), or is a callable
+    that produces the table: connectors pass their crawl, so that a failure while fetching is
+    recorded on the same ``ingest_run`` (status ``failed``, with the error) before it is
+    re-raised. ``label`` is stored as the run's ``path`` (a URL, a file name...) and ``sha256``
+    as its ``file_sha256`` (the digest of the file the table was converted from, if any).
+    """
+    get_spec(kind)
+
+    def produce() -> RawTable:
+        table = frame() if callable(frame) else frame
+        if isinstance(table, RawTable):
+            return table
+        return RawTable(table, np.arange(1, len(table) + 1, dtype=np.int64))
+
+    return _ingest(
+        engine,
+        kind,
+        produce,
+        label=label,
+        sha=sha256,
+        options=options,
+        source=source,
+        progress=progress,
+    )
+
+
+def _ingest(
+    engine: Engine,
+    kind: str,
+    read: Callable[[], RawTable],
+    *,
+    label: str,
+    sha: str | None,
+    options: IngestOptions,
+    source: str | None,
+    progress: ProgressCallback | None,
+) -> IngestResult:
     loader = LOADERS[kind]
     now = datetime.now(UTC)
     source_id = _source_id(engine, source, kind=kind, now=now)
-    run_id = _start_run(engine, kind=kind, path=path, source_id=source_id, now=now)
+    run_id = _start_run(engine, kind=kind, label=label, sha=sha, source_id=source_id, now=now)
     try:
-        table = read_table(path)
+        table = read()
         rows_read = len(table.frame) + len(table.malformed)
         valid, rejected = _validate(
-            table, kind, file=str(path), options=options, now=now, progress=progress
+            table, kind, file=label, options=options, now=now, progress=progress
         )
         context = LoadContext(run_id, options.pseudonym_key, slugify(options.own_retailer), now)
         with engine.begin() as connection:
@@ -220,13 +290,13 @@ def ingest_file(
         "ingest run %d (%s %s): %d accepted, %d quarantined, %d duplicates",
         run_id,
         kind,
-        path,
+        label,
         accepted,
         len(rejected),
         duplicates,
     )
     return IngestResult(
-        run_id, kind, str(path), rows_read, accepted, len(rejected), duplicates, "succeeded"
+        run_id, kind, label, rows_read, accepted, len(rejected), duplicates, "succeeded"
     )
 
 

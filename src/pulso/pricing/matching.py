@@ -41,8 +41,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, Self, TypeVar
@@ -61,7 +61,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from pulso.errors import InputError, ModelNotFittedError
 from pulso.ingest.sizes import PackSize, parse_size
-from pulso.pricing.names import BrandLexicon, ParsedName, fold_accents, parse_name
+from pulso.pricing.names import (
+    BrandLexicon,
+    ParsedName,
+    abbreviated_words,
+    fold_accents,
+    parse_name,
+)
 
 __all__ = [
     "FEATURE_NAMES",
@@ -100,6 +106,7 @@ _ALL_PAIRS_MAX = 25
 _UNKNOWN = 0.5
 _EAN_LENGTHS = range(8, 15)
 _NUMBER = re.compile(r"\d")
+_WORD = re.compile(r"[a-z]{4,}")
 _SAME_WORD_RATIO = 80.0
 
 Pairs = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
@@ -125,8 +132,9 @@ class MatchClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Probability that a candidate pair is the same product, from :data:`FEATURE_NAMES`.
 
     ``model="gbm"`` is a histogram gradient boosting classifier, by default (``monotonic``)
-    constrained to be monotone increasing in every feature (more alike never lowers the score); ``"logistic"`` is a
-    logistic regression (the features are already in [0, 1]). Follows the scikit-learn estimator contract.
+    constrained to be monotone increasing in every feature (more alike never lowers the
+    score); ``"logistic"`` is a logistic regression (the features are already in [0, 1]).
+    Follows the scikit-learn estimator contract.
     """
 
     def __init__(
@@ -229,7 +237,10 @@ def match_listings(
     right_rest = np.setdiff1d(np.arange(len(right_side)), ean_pairs[1])
     candidates = _candidate_pairs(left_side, right_side, left_rest, right_rest, top_k=top_k)
     features = _features(left_side, right_side, candidates)
-    scores = score_with_rules(features) if classifier is None else classifier.match_probability(features)  # fmt: skip
+    if classifier is None:
+        scores = score_with_rules(features)
+    else:
+        scores = classifier.match_probability(features)
     scores = np.where(_hard_conflicts(left_side, right_side, candidates), 0.0, scores)
     chosen = _greedy_one_to_one(
         candidates, scores, tiebreak=features.mean(axis=1), threshold=threshold
@@ -237,8 +248,13 @@ def match_listings(
     method = "rules" if classifier is None else "model"
     logger.info(
         "matched %d pairs by EAN and %d by %s among %d candidate pairs (%d x %d rows)",
-        len(ean_pairs[0]), len(chosen), method, len(candidates[0]), len(left_side), len(right_side),
-    )  # fmt: skip
+        len(ean_pairs[0]),
+        len(chosen),
+        method,
+        len(candidates[0]),
+        len(left_side),
+        len(right_side),
+    )
     return _match_frame(
         left_side,
         right_side,
@@ -247,7 +263,7 @@ def match_listings(
     )  # fmt: skip
 
 
-def pair_features(left: pd.DataFrame, right: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+def pair_features(left: pd.DataFrame, right: pd.DataFrame, *, pairs: pd.DataFrame) -> pd.DataFrame:
     """Return the :data:`FEATURE_NAMES` of the ``left_id, right_id`` pairs in ``pairs``."""
     left_side, right_side = _prepare_sides(left, right)
     positions = _positions(left_side, right_side, pairs)
@@ -382,16 +398,72 @@ def _brand_values(frame: pd.DataFrame) -> list[str]:
 def _optional_texts(frame: pd.DataFrame, column: str) -> list[str | None]:
     if column not in frame.columns:
         return [None] * len(frame)
-    return [None if pd.isna(value) or not str(value).strip() else str(value) for value in frame[column]]  # fmt: skip
+    return [
+        None if pd.isna(value) or not str(value).strip() else str(value) for value in frame[column]
+    ]
 
 
 def _prepare_sides(
     left: pd.DataFrame, right: pd.DataFrame, *, brands: Iterable[str] = ()
 ) -> tuple[_Side, _Side]:
+    frames = (left, right)
     lexicon = BrandLexicon([*brands, *_brand_values(left), *_brand_values(right)])
-    left_side, right_side = _prepare(left, lexicon), _prepare(right, lexicon)
-    words = _learn_variant_words(left_side) | _learn_variant_words(right_side)
-    return replace(left_side, variant_words=words), replace(right_side, variant_words=words)
+    sides = [_prepare(frame, lexicon) for frame in frames]
+    abbreviated = [[abbreviated_words(name) for name in _names(frame)] for frame in frames]
+    if any(words for rows in abbreviated for words in rows):
+        vocabulary = _Vocabulary.build(frames, sides, abbreviated)
+        sides = [
+            _expand(frame, side, lexicon, expansions=vocabulary.expansions(side, rows))
+            for frame, side, rows in zip(frames, sides, abbreviated, strict=True)
+        ]
+    words = _learn_variant_words(sides[0]) | _learn_variant_words(sides[1])
+    return replace(sides[0], variant_words=words), replace(sides[1], variant_words=words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    """Word counts of the listing names, per brand and overall, to expand abbreviations."""
+
+    by_brand: dict[str | None, Counter[str]]
+    overall: Counter[str]
+
+    @classmethod
+    def build(
+        cls,
+        frames: Sequence[pd.DataFrame],
+        sides: Sequence[_Side],
+        abbreviated: Sequence[list[frozenset[str]]],
+    ) -> _Vocabulary:
+        short = frozenset().union(*(words for rows in abbreviated for words in rows))
+        by_brand: dict[str | None, Counter[str]] = defaultdict(Counter)
+        for frame, side in zip(frames, sides, strict=True):
+            for raw, name in zip(_names(frame), side.names, strict=True):
+                words = _WORD.findall(fold_accents(raw))
+                by_brand[name.brand].update(word for word in words if word not in short)
+        overall: Counter[str] = sum(by_brand.values(), Counter())
+        return cls(dict(by_brand), overall)
+
+    def expansions(self, side: _Side, abbreviated: list[frozenset[str]]) -> list[dict[str, str]]:
+        """Per row of ``side``, its abbreviated words mapped to full words."""
+        return [
+            self.expand(words, name.brand) if words else {}
+            for words, name in zip(abbreviated, side.names, strict=True)
+        ]
+
+    def expand(self, words: frozenset[str], brand: str | None) -> dict[str, str]:
+        """The most frequent longer word starting with each abbreviation, same brand first."""
+        expansions: dict[str, str] = {}
+        for word in words:
+            for counts in (self.by_brand.get(brand, Counter()), self.overall):
+                longer = [
+                    (count, full)
+                    for full, count in counts.items()
+                    if full.startswith(word) and full != word
+                ]
+                if longer:
+                    expansions[word] = max(longer)[1]
+                    break
+        return expansions
 
 
 def _learn_variant_words(side: _Side) -> frozenset[str]:
@@ -416,16 +488,10 @@ def _prepare(frame: pd.DataFrame, lexicon: BrandLexicon) -> _Side:
     missing = np.flatnonzero(frame[ID].isna().to_numpy())
     if missing.size:
         raise InputError(f"{missing.size} listings have no id", row=int(missing[0]) + 1, column=ID)
-    brands = _optional_texts(frame, BRAND)
-    sizes = _optional_texts(frame, SIZE)
+    brands, sizes = _optional_texts(frame, BRAND), _field_sizes(frame)
     names = [
-        parse_name(
-            str(name),
-            brands=lexicon,
-            brand=brand,
-            size=parse_size(size) if size is not None else None,
-        )
-        for name, brand, size in zip(frame[NAME].fillna(""), brands, sizes, strict=True)
+        parse_name(name, brands=lexicon, brand=brands[row], size=sizes[row])
+        for row, name in enumerate(_names(frame))
     ]
     categories = [
         None if value is None else fold_accents(value).strip()
@@ -433,6 +499,32 @@ def _prepare(frame: pd.DataFrame, lexicon: BrandLexicon) -> _Side:
     ]
     eans = [_normalize_ean(value) for value in _optional_texts(frame, EAN)]
     return _Side(frame[ID].to_numpy(dtype=object), names, eans, categories)
+
+
+def _expand(
+    frame: pd.DataFrame,
+    side: _Side,
+    lexicon: BrandLexicon,
+    *,
+    expansions: Sequence[Mapping[str, str]],
+) -> _Side:
+    """Parse again the names whose abbreviations have an expansion."""
+    brands, sizes = _optional_texts(frame, BRAND), _field_sizes(frame)
+    names = [
+        parse_name(raw, brands=lexicon, brand=brands[row], size=sizes[row], expansions=found)
+        if found
+        else side.names[row]
+        for row, (raw, found) in enumerate(zip(_names(frame), expansions, strict=True))
+    ]
+    return replace(side, names=names)
+
+
+def _names(frame: pd.DataFrame) -> list[str]:
+    return [str(name) for name in frame[NAME].fillna("")]
+
+
+def _field_sizes(frame: pd.DataFrame) -> list[PackSize | None]:
+    return [None if size is None else parse_size(size) for size in _optional_texts(frame, SIZE)]
 
 
 def _normalize_ean(value: str | None) -> str | None:
@@ -722,8 +814,16 @@ def _extra_variant_words(one: ParsedName, two: ParsedName, words: frozenset[str]
     return [
         word
         for word in set(one.core.split()) & words
-        if not any(fuzz.ratio(word, token) >= _SAME_WORD_RATIO for token in other)
+        if not any(_same_word(word, token) for token in other)
     ]
+
+
+def _same_word(one: str, two: str) -> bool:
+    """Alike (``fideo``/``fideos``) or one abbreviates the other (``gall``/``galletas``)."""
+    shorter, longer = sorted((one, two), key=len)
+    return (len(shorter) >= 3 and longer.startswith(shorter)) or (
+        fuzz.ratio(one, two) >= _SAME_WORD_RATIO
+    )
 
 
 def _hard_conflicts(left: _Side, right: _Side, pairs: Pairs) -> npt.NDArray[np.bool_]:

@@ -11,7 +11,9 @@ them to ``"gaseosa inca kola 1500 ml"`` in these steps:
 3. **Abbreviations**: ``s/`` -> ``sin``, ``c/`` -> ``con``; unit words left over
    (``lt``, ``litro`` -> ``l``; ``gr``, ``gramos`` -> ``g``; ``unid``, ``unidades`` -> ``un``);
    common shop abbreviations (``evap`` -> ``evaporada``, ``desc`` -> ``descremada``,
-   ``yog``/``yogur`` -> ``yogurt``, ``frutilla`` -> ``fresa``...).
+   ``yog``/``yogur`` -> ``yogurt``, ``frutilla`` -> ``fresa``...). Other abbreviations
+   (``GALL.``, ``DET.``) are found by :func:`abbreviated_words` and expanded from the words
+   the data use (``expansions``; :mod:`pulso.pricing.matching` learns them).
 4. **Variant phrases** become single tokens: ``sin azúcar`` -> ``sin_azucar``,
    ``sin lactosa``/``0% lactosa`` -> ``sin_lactosa`` (``deslactosada`` stays apart: brands
    sell both as different products), ``con gas`` -> ``con_gas``, ``talla xg`` -> ``talla_xg``;
@@ -37,7 +39,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -49,6 +51,7 @@ __all__ = [
     "MODIFIERS",
     "BrandLexicon",
     "ParsedName",
+    "abbreviated_words",
     "brand_key",
     "fold_accents",
     "normalize_name",
@@ -137,6 +140,7 @@ _SLASH_WORDS = (
     (re.compile(r"(?<![a-z])s\s*/\s*"), "sin "),
     (re.compile(r"(?<![a-z])c\s*/\s*"), "con "),
 )
+_ABBREVIATED = re.compile(r"(?<![a-z0-9])([a-z]{2,})\.(?!\d)")
 _DROPPED_MARKS = re.compile(r"['`´’]")
 _SEPARATORS = re.compile(r"[^a-z0-9_%.]+|(?<!\d)\.|\.(?!\d)")
 _NUMBER_TOKEN = re.compile(r"\d")
@@ -250,6 +254,13 @@ class ParsedName:
         return (self.variants ^ other.variants) - {self.head_flavour, other.head_flavour}
 
 
+def abbreviated_words(text: str) -> frozenset[str]:
+    """Words written with a closing period (``"GALL. FIELD"`` -> ``{"gall"}``), folded, except
+    the built-in abbreviations that :func:`parse_name` already expands."""
+    found = _ABBREVIATED.findall(fold_accents(text))
+    return frozenset(word for word in found if word not in _ABBREVIATIONS)
+
+
 def normalize_name(text: str) -> str:
     """Return the comparable form of a listing name (see the module docstring)."""
     return parse_name(text).normalized
@@ -261,14 +272,16 @@ def parse_name(
     brands: BrandLexicon | None = None,
     brand: str | None = None,
     size: PackSize | None = None,
+    expansions: Mapping[str, str] | None = None,
 ) -> ParsedName:
     """Take a listing name apart into text, brand, variants and size.
 
     ``brand`` (a ``brand`` field) wins over a brand found in the name, and ``size`` (a parsed
-    ``size`` field) over the size written in the name.
+    ``size`` field) over the size written in the name. ``expansions`` maps abbreviated words
+    to full ones (``{"gall": "galletas"}``) on top of the built-in abbreviations.
     """
     found_size, rest = split_size(text)
-    tokens = _tokens(rest)
+    tokens = _tokens(rest, expansions)
     brand_span = brands.find(tokens) if brands is not None else None
     if brand_span is not None:
         found, start, end = brand_span
@@ -301,11 +314,16 @@ def _field_brand(brand: str | None, brands: BrandLexicon | None) -> str | None:
     return brands.canonical(brand) if brands is not None else (brand_key(brand) or None)
 
 
-def _tokens(folded: str) -> list[str]:
+def _tokens(folded: str, expansions: Mapping[str, str] | None = None) -> list[str]:
     text = _DROPPED_MARKS.sub("", folded)
     for pattern, replacement in _SLASH_WORDS:
         text = pattern.sub(replacement, text)
-    text = " ".join(_ABBREVIATIONS.get(token, token) for token in _SEPARATORS.split(text) if token)
+    extra = expansions or {}
+    text = " ".join(
+        _ABBREVIATIONS.get(token) or extra.get(token, token)
+        for token in _SEPARATORS.split(text)
+        if token
+    )
     for pattern, token in _PHRASES:
         text = pattern.sub(token, text)
     return [token for token in text.split() if token not in NOISE_WORDS and token.strip("%")]

@@ -11,6 +11,7 @@ from pulso.synth.manifest import DemoManifest
 from pulso.synth.restaurants import generate_restaurants
 from pulso.synth.retail import generate_retail
 from pulso.synth.scales import get_scale
+from pulso.synth.shoppers import generate_shoppers
 
 __all__ = ["LIMA", "generate_demo"]
 
@@ -27,7 +28,7 @@ def generate_demo(
     ``end_date`` is the last day of every history (today in Lima when ``None``). The same
     ``scale``, ``seed`` and ``end_date`` always give byte-identical files. Manifest entries are
     in ingest order: catalog, one prices file per retailer, sales, promotions, then the
-    restaurant files.
+    restaurant files and the retail loyalty shoppers.
     """
     get_scale(scale)
     last_day = end_date if end_date is not None else datetime.now(LIMA).date()
@@ -38,12 +39,15 @@ def generate_demo(
     restaurant_entries, restaurant_truth = generate_restaurants(
         out_dir, scale=scale, seed=seed, end_date=last_day
     )
+    shopper_entries, shopper_truth = generate_shoppers(
+        out_dir, scale=scale, seed=seed, end_date=last_day
+    )
     manifest = DemoManifest(
         scale=scale,
         seed=seed,
         end_date=last_day.isoformat(),
-        entries=(*retail_entries, *restaurant_entries),
-        ground_truth={**retail_truth, **restaurant_truth},
+        entries=(*retail_entries, *restaurant_entries, *shopper_entries),
+        ground_truth={**retail_truth, **restaurant_truth, **shopper_truth},
     )
     manifest.write(out_dir)
     logger.info(

@@ -92,6 +92,25 @@ MONTHS_ES = (
     "diciembre",
 )
 IMPOSSIBLE_DAYS = ((2, 30), (2, 31), (4, 31), (6, 31), (9, 31), (11, 31))
+ABBREVIATIONS = {
+    "Detergente": "Det.",
+    "Evaporada": "Evap.",
+    "Mineral": "Min.",
+    "Vegetal": "Veg.",
+    "Instantáneo": "Inst.",
+    "Achocolatada": "Achoc.",
+    "Higiénico": "Hig.",
+    "Rehidratante": "Rehidrat.",
+    "Energizante": "Energ.",
+    "Mantequilla": "Mantequ.",
+    "Suavizante": "Suaviz.",
+    "Lavavajilla": "Lavavaj.",
+    "Bebible": "Beb.",
+    "Botella": "Bot.",
+    "Galletas": "Gall.",
+    "Chocolate": "Choc.",
+    "Multiusos": "Multiuso",
+}
 
 
 # --------------------------------------------------------------------------- records
@@ -155,7 +174,9 @@ class NameStyle:
     to the descriptive words and ``brand_case`` (keep, upper) to the brand. The size is written
     with one of ``decimal``, ``gap`` (between number and unit) and the unit spellings (``"ml"``
     as the litre spelling writes 1.5 L as 1500 ml, ``"g"`` as the kilo spelling writes grams);
-    ``packs`` are templates with ``{n}`` and ``{size}``. ``glue_brand`` is the share of names
+    ``packs`` are templates with ``{n}`` and ``{size}``. ``abbreviate`` is the share of names
+    whose descriptive words are shortened (Detergente -> Det.), ``plain_brand`` drops
+    punctuation from brands (COCA COLA, KELLOGGS) and ``glue_brand`` is the share of names
     that write the brand without spaces (INCAKOLA).
     """
 
@@ -171,6 +192,8 @@ class NameStyle:
     kilo: tuple[str, ...]
     units: tuple[str, ...]
     packs: tuple[str, ...]
+    abbreviate: float = 0.0
+    plain_brand: bool = False
     glue_brand: float = 0.0
 
 
@@ -422,6 +445,7 @@ RETAILERS: tuple[Retailer, ...] = (
             kilo=("kg",),
             units=("un", "unid"),
             packs=("{size} pack x{n}", "paquete {n} un {size}"),
+            abbreviate=0.15,
         ),
         file=FileStyle(
             columns=f"retailer external_id name brand {_PRICE_COLUMNS} promo_text",
@@ -458,6 +482,8 @@ RETAILERS: tuple[Retailer, ...] = (
             kilo=("KG",),
             units=("UN", "UND"),
             packs=("SIX PACK {size}", "PACK X {n} {size}"),
+            abbreviate=0.3,
+            plain_brand=True,
         ),
         file=FileStyle(
             columns=f"retailer external_id name ean {_PRICE_COLUMNS} stock_level promo_text",
@@ -578,6 +604,8 @@ RETAILERS: tuple[Retailer, ...] = (
             kilo=("KG",),
             units=("UN",),
             packs=("{n}X{size}", "{size} X {n}UN"),
+            abbreviate=0.6,
+            plain_brand=True,
             glue_brand=0.3,
         ),
         file=FileStyle(
@@ -818,21 +846,34 @@ def _size_text(size: Size, style: NameStyle, u: FloatArray) -> str:
     return template.format(n=size.pack, size=single)
 
 
+def _abbreviated(text: str) -> str:
+    return " ".join(ABBREVIATIONS.get(word, word) for word in text.split())
+
+
+def _brand_text(brand: str, style: NameStyle, u: FloatArray) -> str:
+    if style.plain_brand:
+        brand = re.sub(r"[!'.]", "", brand).replace("-", " ")
+    brand = _cased(brand, style.brand_case)
+    return brand.replace(" ", "") if u[5] < style.glue_brand else brand
+
+
 def listing_name(product: Product, size: Size, style: NameStyle, u: FloatArray) -> str:
-    """Write ``product`` (in ``size``) the way a retailer with ``style`` names it."""
+    """Write ``product`` (in ``size``) the way a retailer with ``style`` names it.
+
+    ``u`` holds 8 uniform numbers that pick this listing's alternatives of the style.
+    """
     line = product.line
-    brand = _cased(product.brand, style.brand_case)
-    if u[5] < style.glue_brand:
-        brand = brand.replace(" ", "")
-    parts = {
-        "kind": _cased(line.kind, style.desc_case),
-        "brand": brand,
-        "line": _cased(line.line, style.desc_case),
-        "variant": _cased(product.variant, style.desc_case),
-        "flavour": _cased(product.flavour, style.desc_case),
-        "container": _cased(line.container, style.desc_case),
-        "size": _size_text(size, style, u),
+    short = _abbreviated if u[7] < style.abbreviate else str
+    words = {
+        "kind": line.kind,
+        "line": line.line,
+        "variant": product.variant,
+        "flavour": product.flavour,
+        "container": line.container,
     }
+    parts = {key: _cased(short(text), style.desc_case) for key, text in words.items()}
+    parts["brand"] = _brand_text(product.brand, style, u)
+    parts["size"] = _size_text(size, style, u)
     order = _pick(style.orders, u[6]).split()
     name = " ".join(parts[key] for key in order if parts[key])
     name = name[:1].upper() + name[1:]
@@ -1283,7 +1324,7 @@ def _listing_columns(
     blank: object = None if excel else ""
     names, sizes = [], []
     for product, after in zip(listings.products, listings.sizes_after, strict=True):
-        u = rng.random(7)
+        u = rng.random(8)
         names += [
             listing_name(product, product.size, style, u),
             listing_name(product, after, style, u),
@@ -1499,32 +1540,15 @@ def write_price_file(
         _write_excel(pd.DataFrame(table, dtype=object), path, market.dates[-1])
     else:
         _write_csv(path, table, sep=retailer.file.sep, encoding=retailer.file.encoding)
-    n = columns.listing.size
-    position = np.empty(order.size, dtype=np.int64)
-    position[order] = np.arange(order.size)
     entry = ManifestEntry(
         "prices",
         relative,
         int(order.size),
         len(planted),
-        dirt.duplicates.size,
+        int(dirt.duplicates.size),
         source=retailer.slug,
     )
-    bad_rows = pd.DataFrame(
-        {
-            "path": relative,
-            "row": position[dirt.bad] + 2,
-            "column": [c for c, _ in planted],
-            "rule": [r for _, r in planted],
-        }
-    )
-    duplicates = pd.DataFrame(
-        {
-            "path": relative,
-            "row": position[n + np.arange(dirt.duplicates.size)] + 2,
-            "first_row": position[dirt.duplicates] + 2,
-        }
-    )
+    bad_rows, duplicates = _planted_rows(relative, dirt, planted, order)
     outliers = _outlier_truth(columns, market, retailer, listings, dirt)
     logger.info(
         "wrote %s: %d rows, %d bad, %d duplicates",
@@ -1534,6 +1558,31 @@ def write_price_file(
         entry.planted_duplicates,
     )
     return PriceFile(entry, bad_rows, duplicates, outliers)
+
+
+def _planted_rows(
+    relative: str, dirt: _Dirt, planted: list[tuple[str, str]], order: IntArray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Bad rows and duplicates with their row numbers in the written file (header = row 1)."""
+    position = np.empty(order.size, dtype=np.int64)
+    position[order] = np.arange(order.size)
+    first_copy = order.size - dirt.duplicates.size
+    bad_rows = pd.DataFrame(
+        {
+            "path": relative,
+            "row": position[dirt.bad] + 2,
+            "column": [column for column, _ in planted],
+            "rule": [rule for _, rule in planted],
+        }
+    )
+    duplicates = pd.DataFrame(
+        {
+            "path": relative,
+            "row": position[first_copy + np.arange(dirt.duplicates.size)] + 2,
+            "first_row": position[dirt.duplicates] + 2,
+        }
+    )
+    return bad_rows, duplicates
 
 
 def _outlier_truth(
@@ -1607,7 +1656,7 @@ def write_catalog(out_dir: Path, market: Market, seed: int) -> ManifestEntry:
     cost = np.array([p.price_pen for p in products]) * np.exp(drift * end / 365) * factors
     cost_cents = np.rint(cost * rng.uniform(0.68, 0.8, len(products)) * 100).astype(np.int64)
     style = next(r.names for r in RETAILERS if r.slug == OUR_RETAILER)
-    names = [listing_name(p, s, style, np.zeros(7)) for p, s in zip(products, sizes, strict=True)]
+    names = [listing_name(p, s, style, np.zeros(8)) for p, s in zip(products, sizes, strict=True)]
     frame = pd.DataFrame(
         {
             "sku": market.skus,
@@ -1659,6 +1708,32 @@ def _seasonal_demand(market: Market) -> FloatArray:
     return factor
 
 
+def _simulate_units(
+    market: Market,
+    ours: tuple[Listings, Panel],
+    competitor_promos: IntArray,
+    demand: _Demand,
+    rng: np.random.Generator,
+) -> tuple[IntArray, IntArray]:
+    """Paid price (cents) and units sold per catalog product and day."""
+    listings, panel = ours
+    rows = np.argsort(listings.sku_pos)
+    discount = np.where(panel.event >= 0, panel.events.shopper_discount[panel.event], 0.0)[rows]
+    paid_cents = np.rint(panel.regular[rows] * (1 - discount)).astype(np.int64)
+    days = np.arange(len(market.dates))
+    drift = market.drift[market.catalog]
+    base_price = np.array([market.products[i].price_pen for i in market.catalog])
+    reference = base_price[:, None] * np.exp(drift[:, None] * days / 365)
+    relative_price = paid_cents / 100 / reference
+    lam = demand.base_units[:, None] * relative_price ** demand.elasticity[:, None]
+    promo = panel.event[rows] >= 0
+    lam *= np.where(promo, demand.promo_uplift[:, None], 1.0) * _seasonal_demand(market)
+    lam *= np.maximum(0.6, 1.0 - 0.08 * competitor_promos)
+    units = rng.poisson(lam).astype(np.int64)
+    units[panel.out_of_stock[rows]] = 0
+    return paid_cents, units
+
+
 def write_sales(
     out_dir: Path,
     market: Market,
@@ -1666,27 +1741,18 @@ def write_sales(
     competitor_promos: IntArray,
     seed: int,
 ) -> tuple[ManifestEntry, pd.DataFrame]:
-    """Write ``retail/sales.csv``: units follow price elasticity, promotions and seasons."""
+    """Write ``retail/sales.csv``: units follow price elasticity, promotions and seasons.
+
+    ``competitor_promos`` counts, per catalog product and day, the competitors running a
+    promotion on it (each one takes a little of our demand). Returns the manifest entry and
+    the planted demand parameters per SKU.
+    """
     rng = _rng(seed, "sales")
-    listings, panel = ours
-    rows = np.argsort(listings.sku_pos)
-    regular = panel.regular[rows] / 100
-    discount = np.where(panel.event >= 0, panel.events.shopper_discount[panel.event], 0.0)[rows]
-    paid_cents = np.rint(regular * (1 - discount) * 100).astype(np.int64)
-    days = np.arange(len(market.dates))
-    drift = market.drift[market.catalog]
-    base_price = np.array([market.products[i].price_pen for i in market.catalog])
-    reference = base_price[:, None] * np.exp(drift[:, None] * days / 365)
     demand = _draw_demand(market, rng)
-    promo = panel.event[rows] >= 0
-    lam = demand.base_units[:, None] * (paid_cents / 100 / reference) ** demand.elasticity[:, None]
-    lam *= np.where(promo, demand.promo_uplift[:, None], 1.0) * _seasonal_demand(market)
-    lam *= np.maximum(0.6, 1.0 - 0.08 * competitor_promos)
-    units = rng.poisson(lam).astype(np.int64)
-    units[panel.out_of_stock[rows]] = 0
+    paid_cents, units = _simulate_units(market, ours, competitor_promos, demand, rng)
     dates = np.array([d.isoformat() for d in market.dates], dtype=object)
     table = {
-        "sku": np.tile(np.array(market.skus, dtype=object), len(days)),
+        "sku": np.tile(np.array(market.skus, dtype=object), len(dates)),
         "date": np.repeat(dates, len(market.skus)),
         "price": _price_values(paid_cents.T.ravel(), "plain", excel=False),
         "units": _int_values(units.T.ravel(), excel=False),

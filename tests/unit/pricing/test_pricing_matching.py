@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import time
 
@@ -109,7 +110,7 @@ def test_learned_variant_words_tell_pasta_shapes_apart():
     )  # fmt: skip
     assert _pairs(match_listings(left, right, threshold=0.0)) == {("t", "x")}
     features = pair_features(
-        left, right, pd.DataFrame({"left_id": ["t", "s"], "right_id": ["x", "y"]})
+        left, right, pairs=pd.DataFrame({"left_id": ["t", "s"], "right_id": ["x", "y"]})
     )
     assert features["learned_variant_agreement"].tolist() == [1.0, 0.0]
 
@@ -124,10 +125,30 @@ def test_shop_spellings_of_brand_and_pack_match():
     )  # fmt: skip
     right = pd.DataFrame(
         {"id": ["x", "y", "z"],
-         "name": ["OTTOKUNZ MORTADELA CLASICA 300G X 3UN", "SANFERNANDO HAMBURGUESA DE CARNE 4X8UN",
+         "name": ["OTTOKUNZ MORTADELA CLASICA 300G X 3UN",
+                  "SANFERNANDO HAMBURGUESA DE CARNE 4X8UN",
                   "Gaseosa Inca Kola zero 1,5 lt pack x6"]}
     )  # fmt: skip
     assert _pairs(match_listings(left, right)) == {("a", "x"), ("b", "y"), ("c", "z")}
+
+
+def test_abbreviations_are_expanded_from_the_words_the_data_use():
+    left = pd.DataFrame(
+        {"id": ["g", "d", "y"],
+         "name": ["Galletas FIELD Vainilla 180g", "Detergente en Polvo OPAL Floral Bolsa 2kg",
+                  "Yogurt LAIVE Bebible Durazno Botella 1kg"],
+         "brand": ["Field", "Opal", "Laive"]}
+    )  # fmt: skip
+    right = pd.DataFrame(
+        {"id": ["x", "y", "z"],
+         "name": ["DET. EN POLVO OPAL FLORAL BOLSA 2 KG", "GALL. FIELD VAINILLA 180 G",
+                  "YOGURT LAIVE BEB. DURAZNO BOT. 1 KG"]}
+    )  # fmt: skip
+    features = pair_features(
+        left, right, pairs=pd.DataFrame({"left_id": ["g", "d"], "right_id": ["y", "x"]})
+    )
+    assert (features["name_token_set"] == 1.0).all()
+    assert _pairs(match_listings(left, right)) == {("g", "y"), ("d", "x"), ("y", "z")}
 
 
 def test_a_missing_variant_word_loses_the_tie_to_the_exact_product():
@@ -194,7 +215,7 @@ def test_missing_columns_are_an_input_error():
 
 def test_pair_features_are_named_and_bounded():
     pairs = pd.DataFrame({"left_id": ["P1", "P2", "P2"], "right_id": ["T1", "T2", "T3"]})
-    features = pair_features(OURS, THEIRS, pairs)
+    features = pair_features(OURS, THEIRS, pairs=pairs)
     assert list(features.columns) == list(FEATURE_NAMES)
     assert ((features >= 0.0) & (features <= 1.0)).all().all()
     same, other_variant = features.iloc[1], features.iloc[2]
@@ -350,6 +371,39 @@ def test_trained_classifier_beats_the_threshold_on_held_out_listings():
     assert metrics["f1"] >= 0.95
     rules = evaluate_matches(match_listings(left, right), truth)
     assert metrics["f1"] >= rules["f1"] - 0.01
+
+
+@pytest.mark.slow
+def test_held_out_retailers_of_the_demo_data(tmp_path):
+    """Train on some retailers of pulso.synth's small demo, match a held-out one by name."""
+    from pulso.ingest.readers import read_table
+    from pulso.synth.retail import generate_retail
+
+    generate_retail(tmp_path, scale="small", seed=5, end_date=dt.date(2026, 6, 30))
+    catalog = read_table(tmp_path / "retail" / "catalog.csv").frame.rename(columns={"sku": "id"})
+    truth = pd.read_csv(tmp_path / "ground_truth" / "retail_matches.csv", dtype=str).fillna("")
+    listings = {}
+    for slug in ("tottus", "wong", "vivanda", "metro"):
+        frame = read_table(tmp_path / "retail" / "prices" / f"{slug}.csv").frame
+        frame = frame[frame["external_id"].notna() & frame["name"].notna()]
+        frame = frame.drop_duplicates("external_id", keep="last")
+        listings[slug] = frame.rename(columns={"external_id": "id"})[["id", "name"]]
+
+    def pairs(slug):
+        rows = truth[(truth["retailer"].str.lower() == slug) & (truth["sku"] != "")]
+        return pd.DataFrame({"left_id": rows["sku"], "right_id": rows["external_id"]})
+
+    left = catalog[["id", "name", "brand", "size"]]
+    train = pd.concat(
+        [listings[slug].assign(id=slug + listings[slug]["id"]) for slug in ("tottus", "wong")]
+    )
+    train_pairs = pd.concat([pairs(slug).assign(right_id=slug + pairs(slug)["right_id"]) for slug in ("tottus", "wong")])  # fmt: skip
+    classifier = train_match_classifier(train_pairs, left, train, seed=0)
+    for slug in ("vivanda", "metro"):
+        matches = match_listings(left, listings[slug], classifier=classifier)
+        no_counterpart = truth[(truth["retailer"].str.lower() == slug) & (truth["sku"] == "")]
+        assert evaluate_matches(matches, pairs(slug))["f1"] >= 0.95
+        assert not matches["right_id"].isin(no_counterpart["external_id"]).any()
 
 
 def test_training_needs_known_pairs():

@@ -7,6 +7,7 @@ import pytest
 from pulso.ingest.sizes import PackSize
 from pulso.pricing.names import (
     BrandLexicon,
+    abbreviated_words,
     brand_key,
     fold_accents,
     normalize_name,
@@ -127,3 +128,15 @@ def test_light_and_entera_differ():
 
 def test_numbers_left_in_the_name_are_kept():
     assert parse_name("Gaseosa 7up 500 ml").numbers == {"7up"}
+
+
+def test_abbreviated_words_are_found_but_not_decimals_or_known_ones():
+    found = abbreviated_words("GALL. FIELD CHOC. Leche Evap. 1.5 L")
+    assert found == {"gall"}
+
+
+def test_expansions_apply_before_variants_are_read():
+    parsed = parse_name("Yogurt LAIVE Beb. S/Azúcar 1 kg", brands=BRANDS,
+                        expansions={"beb": "bebible"})  # fmt: skip
+    assert parsed.text == "yogurt laive bebible sin_azucar"
+    assert parsed.variants == {"sin_azucar"}

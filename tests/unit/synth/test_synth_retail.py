@@ -400,6 +400,7 @@ def test_sales_follow_prices_and_promotions(retail):
     assert lift > 1.2
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_files_and_another_seed_does_not(retail, tmp_path):
     out, entries, truth = retail
     again, again_truth = generate_retail(tmp_path / "a", scale="small", seed=SEED, end_date=END)
