@@ -177,7 +177,11 @@ def vtex_search_route(
         chosen = catalog
         for fq in request.query.get("fq", []):
             if fq.startswith("C:"):
-                chosen = [p for p in chosen if any(c.startswith(fq[2:]) for c in p["categoriesIds"])]
+                chosen = [
+                    p
+                    for p in chosen
+                    if any(c.startswith(fq[2:]) for c in p.get("categoriesIds", ["/1/"]))
+                ]
         if text := request.arg("ft"):
             chosen = [p for p in chosen if text.lower() in p["productName"].lower()]
         start, end = int(request.arg("_from", "0")), int(request.arg("_to", "49"))
@@ -213,7 +217,9 @@ def falabella_result(
 ) -> dict[str, Any]:
     prices = []
     if internet is not None:
-        prices.append({"type": "internetPrice", "price": [internet], "crossed": False, "symbol": "S/ "})
+        prices.append(
+            {"type": "internetPrice", "price": [internet], "crossed": False, "symbol": "S/ "}
+        )
     if normal is not None:
         prices.append({"type": "normalPrice", "price": [normal], "crossed": True, "symbol": "S/ "})
     if cmr is not None:

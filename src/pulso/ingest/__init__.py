@@ -7,8 +7,8 @@ from pulso.ingest.preprocessing import (
     make_preprocessor,
 )
 from pulso.ingest.readers import RawTable, read_table
-from pulso.ingest.runner import IngestOptions, IngestResult, ingest_file
-from pulso.ingest.sizes import PackSize, find_size_in_name, parse_size
+from pulso.ingest.runner import IngestOptions, IngestResult, ingest_file, ingest_frame
+from pulso.ingest.sizes import PackSize, find_size_in_name, parse_size, split_size
 from pulso.ingest.specs import SPECS, ImportSpec, get_spec
 from pulso.ingest.validation import ValidationResult, validate_frame
 
@@ -26,8 +26,10 @@ __all__ = [
     "find_size_in_name",
     "get_spec",
     "ingest_file",
+    "ingest_frame",
     "make_preprocessor",
     "parse_size",
     "read_table",
+    "split_size",
     "validate_frame",
 ]

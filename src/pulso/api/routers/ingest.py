@@ -1,4 +1,4 @@
-"""``/api/v1/sources``, ``/api/v1/ingest-runs`` and ``/api/v1/quarantine``."""
+"""``/api/v1/ingest-runs`` and ``/api/v1/quarantine`` (sources are in ``routers/sources.py``)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from pulso.api.deps import PageDep, SessionDep
-from pulso.api.schemas import DataSourceOut, IngestRunOut, PageOut, QuarantinedRowOut
+from pulso.api.schemas import IngestRunOut, PageOut, QuarantinedRowOut
 from pulso.errors import NotFoundError
 from pulso.store.queries import ingest as queries
 
 router = APIRouter(prefix="/api/v1", tags=["data"])
-
-
-@router.get("/sources", response_model=PageOut[DataSourceOut], summary="Configured data sources")
-def list_sources(session: SessionDep, paging: PageDep) -> PageOut[DataSourceOut]:
-    page = queries.list_sources(session, page=paging.page, page_size=paging.page_size)
-    return PageOut[DataSourceOut].model_validate(page, from_attributes=True)
 
 
 @router.get(

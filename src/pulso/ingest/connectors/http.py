@@ -347,9 +347,9 @@ class PoliteClient:
                     retry_after = _retry_after(page.headers.get("retry-after"))
             self.breaker.record_failure()
             logger.info("GET %s failed (attempt %d): %s", url, attempt + 1, failure)
+            self.breaker.check(url)
             if attempt == policy.max_retries:
                 break
-            self.breaker.check(url)
             self._sleep(self._backoff(attempt, retry_after))
         raise FetchError(
             f"GET {url} failed after {policy.max_retries + 1} attempts: {failure}", url=url
@@ -447,11 +447,14 @@ class PoliteClient:
 
 def _with_params(url: str, params: Params) -> str:
     try:
-        if not params:
-            return str(httpx.URL(url))
-        items = params.items() if isinstance(params, Mapping) else params
-        pairs: list[tuple[str, str | int | float | bool | None]] = list(items)
-        return str(httpx.URL(url).copy_merge_params(pairs))
+        parsed = httpx.URL(url)
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise FetchError(f"invalid URL {url!r}: not an http(s) URL with a host", url=url)
+        if params:
+            items = params.items() if isinstance(params, Mapping) else params
+            pairs: list[tuple[str, str | int | float | bool | None]] = list(items)
+            parsed = parsed.copy_merge_params(pairs)
+        return str(parsed)
     except httpx.InvalidURL as exc:
         raise FetchError(f"invalid URL {url!r}: {exc}", url=url) from exc
 

@@ -234,7 +234,7 @@ def _sources(engine: Engine, name: str | None = None) -> list[SourceInfo]:
     if name is not None:
         statement = statement.where(DataSource.name == name)
     with Session(engine) as session:
-        return [_info(source, state) for source, state in session.execute(statement).tuples()]
+        return [_info(source, state) for source, state in session.execute(statement)]
 
 
 def get_source(engine: Engine, name: str) -> SourceInfo:
