@@ -383,16 +383,10 @@ def run_speed(products: int, *, seed: int, train_products: int) -> None:
 
 
 def generate_synth(out_dir: Path, *, scale: str, seed: int) -> None:
-    """Write the demo data with ``pulso.synth.generate_demo`` (or its retail part)."""
-    end_date = date(2026, 11, 1)
-    try:
-        from pulso.synth import generate_demo  # type: ignore[attr-defined]
-    except ImportError:
-        from pulso.synth.retail import generate_retail
+    """Write the demo data with ``pulso.synth.generate_demo``."""
+    from pulso.synth import generate_demo
 
-        generate_retail(out_dir, scale=scale, seed=seed, end_date=end_date)
-    else:
-        generate_demo(out_dir, scale=scale, seed=seed, end_date=end_date)
+    generate_demo(out_dir, scale=scale, seed=seed, end_date=date(2026, 11, 1))
 
 
 def read_synth(root: Path) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], pd.DataFrame]:
@@ -427,6 +421,11 @@ def _truth_pairs(truth: pd.DataFrame, retailer: str) -> pd.DataFrame:
     )
 
 
+def _prefixed_pairs(truth: pd.DataFrame, retailer: str) -> pd.DataFrame:
+    pairs = _truth_pairs(truth, retailer)
+    return pairs.assign(right_id=retailer + "|" + pairs["right_id"])
+
+
 def _without_ean(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[column for column in ("ean",) if column in frame])
 
@@ -450,13 +449,7 @@ def run_synth(scale: str, *, seed: int, data_dir: Path | None) -> None:
         pooled = pd.concat(
             [listings[r].assign(id=r + "|" + listings[r]["id"]) for r in others], ignore_index=True
         )
-        pairs = pd.concat(
-            [
-                _truth_pairs(truth, r).assign(right_id=lambda f, r=r: r + "|" + f["right_id"])
-                for r in others
-            ],
-            ignore_index=True,
-        )
+        pairs = pd.concat([_prefixed_pairs(truth, r) for r in others], ignore_index=True)
         classifier = train_match_classifier(
             pairs, _without_ean(catalog), _without_ean(pooled), seed=seed
         )
@@ -485,12 +478,12 @@ def run_synth(scale: str, *, seed: int, data_dir: Path | None) -> None:
                     f"({quality['n_true']:.0f} true, {len(no_counterpart)} without counterpart, "
                     f"{wrong} of them matched) {seconds:.2f} s"
                 )
-    for (label, with_ean), (correct, n_pred, n_true, wrong) in totals.items():
+    for (label, with_ean), (correct, n_pred, n_true, n_wrong) in totals.items():
         precision, recall = correct / n_pred, correct / n_true
         print(
             f"all held-out {'ean+names' if with_ean else 'names'} {label}: P {precision:.4f} "
             f"R {recall:.4f} F1 {2 * precision * recall / (precision + recall):.4f}, "
-            f"listings without counterpart matched {wrong:.0f}"
+            f"listings without counterpart matched {n_wrong:.0f}"
         )
 
 

@@ -46,9 +46,9 @@ def accepted_matches(matches: pd.DataFrame) -> pd.DataFrame:
     """The ``auto`` and ``confirmed`` pairs, one product per listing (the best score)."""
     matches = MatchSchema.validate(matches)
     accepted = matches[matches[MatchSchema.status].isin(ACCEPTED_STATUSES)]
-    ranked = accepted.assign(
-        _confirmed=accepted[MatchSchema.status].eq("confirmed")
-    ).sort_values(["_confirmed", MatchSchema.score], ascending=False, kind="stable")
+    ranked = accepted.assign(_confirmed=accepted[MatchSchema.status].eq("confirmed")).sort_values(
+        ["_confirmed", MatchSchema.score], ascending=False, kind="stable"
+    )
     return (
         ranked.drop_duplicates(MatchSchema.listing_id)
         .drop(columns="_confirmed")
@@ -71,9 +71,11 @@ def listing_categories(
     )
     votes = known.groupby([ListingSchema.retailer_id, ListingSchema.listing_category])[CATEGORY]
     mapping = votes.agg(lambda values: values.value_counts().index[0])
-    keys = pd.MultiIndex.from_frame(frame[[ListingSchema.retailer_id, ListingSchema.listing_category]])  # fmt: skip
+    keys = pd.MultiIndex.from_frame(
+        frame[[ListingSchema.retailer_id, ListingSchema.listing_category]]
+    )
     mapped = pd.Series(mapping.reindex(keys).to_numpy(), index=frame.index)
-    return matched.reindex(frame.index).fillna(mapped).rename(CATEGORY)
+    return matched.reindex(frame.index).astype(object).fillna(mapped).rename(CATEGORY)
 
 
 def unit_sizes(size_texts: Iterable[str | None], names: Iterable[str | None]) -> pd.DataFrame:
@@ -128,17 +130,21 @@ def compare_prices(
         on=MatchSchema.listing_id,
     )
     ours = _our_latest(pairs[pairs[ListingSchema.is_own]], latest, own_sales)
-    theirs = pairs[~pairs[ListingSchema.is_own]].join(latest, on=MatchSchema.listing_id, how="inner")
+    theirs = pairs[~pairs[ListingSchema.is_own]].join(
+        latest, on=MatchSchema.listing_id, how="inner"
+    )
     gaps = theirs.merge(ours, on=MatchSchema.product_id, how="left")
     for level in LEVELS:
         mine, other = gaps[f"our_{level}_pen"], gaps[f"{level}_pen"]
         gaps[f"gap_{level}_pen"] = (other - mine).round(2)
         gaps[f"gap_{level}_pct"] = ((other / mine - 1.0) * 100.0).round(2)
     gaps = _with_unit_prices(gaps, listings=listings, products=products)
-    gaps[CATEGORY] = gaps[MatchSchema.listing_id].map(categories)
-    gaps[CATEGORY] = gaps[CATEGORY].fillna(gaps[MatchSchema.product_id].map(
-        products.set_index(ProductSchema.product_id)[ProductSchema.category]
-    ))  # fmt: skip
+    gaps[CATEGORY] = gaps[MatchSchema.listing_id].map(categories).astype(object)
+    gaps[CATEGORY] = gaps[CATEGORY].fillna(
+        gaps[MatchSchema.product_id].map(
+            products.set_index(ProductSchema.product_id)[ProductSchema.category]
+        )
+    )
     gaps["key_item"] = gaps[MatchSchema.product_id].isin(set(key_items))
     return _gap_columns(gaps)
 
@@ -177,13 +183,15 @@ def _with_unit_prices(
     product_rows = products.set_index(ProductSchema.product_id).loc[gaps[MatchSchema.product_id]]
     theirs = unit_sizes(listing_rows[ListingSchema.size_text], listing_rows[ListingSchema.name])
     ours = unit_sizes(product_rows[ProductSchema.size_text], product_rows[ProductSchema.name])
-    same_measure = theirs["unit_measure"].to_numpy() == ours["unit_measure"].to_numpy()
+    same_measure = np.asarray(
+        theirs["unit_measure"].to_numpy() == ours["unit_measure"].to_numpy(), dtype=bool
+    )
     their_unit = gaps["shelf_pen"].to_numpy() / theirs["unit_quantity"].to_numpy()
     our_unit = gaps["our_shelf_pen"].to_numpy() / ours["unit_quantity"].to_numpy()
     gaps = gaps.assign(
         their_size_text=listing_rows[ListingSchema.size_text].to_numpy(),
         our_size_text=product_rows[ProductSchema.size_text].to_numpy(),
-        unit_measure=np.where(same_measure, ours["unit_measure"], None),
+        unit_measure=ours["unit_measure"].where(same_measure).to_numpy(dtype=object),
         their_unit_price_pen=np.where(same_measure, their_unit, np.nan).round(4),
         our_unit_price_pen=np.where(same_measure, our_unit, np.nan).round(4),
         size_differs=~np.isclose(
@@ -192,7 +200,9 @@ def _with_unit_prices(
         & ~np.isnan(theirs["unit_quantity"].to_numpy())
         & ~np.isnan(ours["unit_quantity"].to_numpy()),
     )
-    gaps["gap_unit_pct"] = ((gaps["their_unit_price_pen"] / gaps["our_unit_price_pen"] - 1.0) * 100.0).round(2)  # fmt: skip
+    gaps["gap_unit_pct"] = (
+        (gaps["their_unit_price_pen"] / gaps["our_unit_price_pen"] - 1.0) * 100.0
+    ).round(2)
     return gaps
 
 
@@ -209,7 +219,7 @@ def _gap_columns(gaps: pd.DataFrame) -> pd.DataFrame:
             "our_observed_on": pd.to_datetime(gaps["our_observed_on"]).dt.date.astype(object),
             **{f"our_{level}_pen": gaps[f"our_{level}_pen"] for level in LEVELS},
             **{f"their_{level}_pen": gaps[f"{level}_pen"] for level in LEVELS},
-            "their_card_name": gaps["card_name"] if "card_name" in gaps else None,
+            "their_card_name": gaps.get("card_name"),
             "their_in_stock": gaps["in_stock"],
             **{
                 f"gap_{level}_{unit}": gaps[f"gap_{level}_{unit}"]

@@ -109,7 +109,9 @@ def propose_matches(
     decisions = MatchSchema.validate(decisions)
     confirmed = decisions[decisions[MatchSchema.status] == MatchStatus.CONFIRMED]
     rejected = set(_pair_keys(decisions[decisions[MatchSchema.status] == MatchStatus.REJECTED]))
-    open_listings = listings[~listings[ListingSchema.listing_id].isin(confirmed[MatchSchema.listing_id])]  # fmt: skip
+    open_listings = listings[
+        ~listings[ListingSchema.listing_id].isin(confirmed[MatchSchema.listing_id])
+    ]
     taken = confirmed.merge(listings, on=MatchSchema.listing_id)
     frames = [
         _propose_for_retailer(
@@ -139,12 +141,18 @@ def _propose_for_retailer(
     available = products[~products[ProductSchema.product_id].isin(taken_products)]
     by_sku = _own_sku_pairs(available, listings)
     rest = listings[~listings[ListingSchema.listing_id].isin(by_sku[MatchSchema.listing_id])]
-    available = available[~available[ProductSchema.product_id].isin(by_sku[MatchSchema.product_id])]  # fmt: skip
+    available = available[
+        ~available[ProductSchema.product_id].isin(by_sku[MatchSchema.product_id])
+    ]
     if rest.empty or available.empty:
         return by_sku
     matched = match_listings(
-        _matcher_frame(available, id_column=ProductSchema.product_id, category=ProductSchema.category),  # fmt: skip
-        _matcher_frame(rest, id_column=ListingSchema.listing_id, category=ListingSchema.listing_category),  # fmt: skip
+        _matcher_frame(
+            available, id_column=ProductSchema.product_id, category=ProductSchema.category
+        ),
+        _matcher_frame(
+            rest, id_column=ListingSchema.listing_id, category=ListingSchema.listing_category
+        ),
         classifier=classifier,
         threshold=policy.review_threshold,
     )
@@ -240,11 +248,17 @@ def training_set(
             RIGHT_ID: confirmed[MatchSchema.listing_id].astype("int64").to_numpy(),
         }
     )
-    labelled = competitors[competitors[ListingSchema.listing_id].isin(decided[MatchSchema.listing_id])]  # fmt: skip
+    labelled = competitors[
+        competitors[ListingSchema.listing_id].isin(decided[MatchSchema.listing_id])
+    ]
     return TrainingSet(
         pairs=pairs,
-        products=_matcher_frame(products, id_column=ProductSchema.product_id, category=ProductSchema.category),  # fmt: skip
-        listings=_matcher_frame(labelled, id_column=ListingSchema.listing_id, category=ListingSchema.listing_category),  # fmt: skip
+        products=_matcher_frame(
+            products, id_column=ProductSchema.product_id, category=ProductSchema.category
+        ),
+        listings=_matcher_frame(
+            labelled, id_column=ListingSchema.listing_id, category=ListingSchema.listing_category
+        ),
         data_version=_digest(decided),
     )
 
@@ -284,7 +298,7 @@ def evaluate_proposals(
     negatives: other sizes, flavours, variants, private labels); ``pending`` counts the pairs
     waiting for review.
     """
-    ids = set(int(value) for value in listing_ids)
+    ids = {int(value) for value in listing_ids}
     truth = truth[truth[MatchSchema.listing_id].isin(ids)]
     proposals = proposals[proposals[MatchSchema.listing_id].isin(ids)]
     accepted = proposals[proposals[MatchSchema.status] == MatchStatus.AUTO]

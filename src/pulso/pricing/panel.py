@@ -79,7 +79,7 @@ class PricePanel:
         if anomalies.empty:
             return self
         rows = self.days.get_indexer(pd.DatetimeIndex(anomalies[DAY]))
-        columns = self.listing_ids.get_indexer(anomalies[LISTING])
+        columns = self.listing_ids.get_indexer(pd.Index(anomalies[LISTING]))
         keep = (rows >= 0) & (columns >= 0)
         masked = []
         for frame in (self.regular, self.shelf, self.card):
@@ -160,7 +160,8 @@ def detect_price_anomalies(
     median = regular.rolling(window, center=True, min_periods=min_periods).median()
     deviation = (regular - median).abs()
     mad = deviation.rolling(window, center=True, min_periods=min_periods).median()
-    scale = np.maximum(_MAD_TO_SIGMA * mad, scale_floor * median)
+    floor = scale_floor * median
+    scale = (_MAD_TO_SIGMA * mad).where(lambda spread: spread >= floor, floor)
     z = (regular - median) / scale
     ratio = regular / median
     flagged = (z.abs() >= min_z) & ((ratio >= min_ratio) | (ratio <= 1.0 / min_ratio))
@@ -179,10 +180,6 @@ def detect_price_anomalies(
     return found.sort_values([LISTING, DAY], ignore_index=True)[columns]
 
 
-def _last_valid(frame: pd.DataFrame) -> pd.Series:
-    return frame.ffill().iloc[-1] if len(frame) else pd.Series(dtype=np.float64)
-
-
 def latest_prices(panel: PricePanel) -> pd.DataFrame:
     """Each listing's last observed day and its prices and stock there.
 
@@ -194,19 +191,21 @@ def latest_prices(panel: PricePanel) -> pd.DataFrame:
     columns = np.arange(observed.shape[1])
 
     def at_last(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
-        return frame.to_numpy()[last_row, columns]
+        return np.asarray(frame.to_numpy()[last_row, columns], dtype=np.float64)
 
     out = at_last(panel.out_of_stock)
-    return pd.DataFrame(
+    in_stock = pd.Series(out == 0.0, dtype="boolean").mask(np.isnan(out))
+    latest = pd.DataFrame(
         {
             DAY: panel.days.to_numpy()[last_row],
             "regular_pen": at_last(panel.regular),
             "shelf_pen": at_last(panel.shelf),
             "card_pen": at_last(panel.card),
-            "in_stock": pd.array(np.where(np.isnan(out), None, out == 0.0), dtype="boolean"),
+            "in_stock": in_stock.to_numpy(),
         },
         index=panel.listing_ids,
-    )[observed.any(axis=0)]
+    )
+    return latest.loc[np.asarray(observed.any(axis=0), dtype=bool)]
 
 
 def listing_activity(panel: PricePanel) -> pd.DataFrame:
@@ -231,7 +230,7 @@ def listing_activity(panel: PricePanel) -> pd.DataFrame:
     previous = regular.shift(1)
     change = (regular / previous - 1.0).where(observed & previous.notna())
     changed = change.abs() > 1e-9
-    log_shelf = np.log(panel.shelf.ffill())
+    log_shelf = panel.shelf.ffill().apply(np.log)
     volatility = log_shelf.diff().where(observed).std(ddof=0).fillna(0.0)
     activity = pd.DataFrame(
         {
@@ -250,13 +249,13 @@ def listing_activity(panel: PricePanel) -> pd.DataFrame:
         },
         index=panel.listing_ids,
     )
-    return activity[present.any(axis=0)]
+    return activity.loc[np.asarray(present.any(axis=0), dtype=bool)]
 
 
 def week_start(days: pd.Series | pd.DatetimeIndex) -> pd.DatetimeIndex:
     """The Monday that starts the ISO week of each day."""
     index = pd.DatetimeIndex(days).normalize()
-    return index - pd.to_timedelta(index.weekday, unit="D")
+    return index - pd.to_timedelta(index.day_of_week, unit="D")
 
 
 def weekly_prices(panel: PricePanel) -> pd.DataFrame:

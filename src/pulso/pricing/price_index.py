@@ -81,16 +81,24 @@ def compute_price_index(
     if own_weekly is not None and len(own_weekly):
         extra = own_weekly.set_index([PRODUCT, WEEK])[["regular_pen", "shelf_pen"]]
         ours = pd.concat([ours, extra[~extra.index.isin(ours.index)]])
-    theirs = priced[~is_own].groupby([PRODUCT, RETAILER, WEEK])[["regular_pen", "shelf_pen"]].mean()
-    both = theirs.join(ours, on=[PRODUCT, WEEK], rsuffix="_ours", how="inner").reset_index()
+    theirs = (
+        priced[~is_own].groupby([PRODUCT, RETAILER, WEEK])[["regular_pen", "shelf_pen"]].mean()
+    )
+    both = theirs.reset_index().merge(
+        ours.reset_index(), on=[PRODUCT, WEEK], suffixes=("", "_ours"), how="inner"
+    )
     both = both[(both["regular_pen_ours"] > 0) & (both["shelf_pen_ours"] > 0)]
     both[CATEGORY] = both[PRODUCT].map(categories)
-    both["weight"] = both[PRODUCT].map(weights).fillna(float(weights.median()) if len(weights) else 1.0)  # fmt: skip
+    both["weight"] = (
+        both[PRODUCT].map(weights).fillna(float(weights.median()) if len(weights) else 1.0)
+    )
     both["wr_regular"] = both["weight"] * both["regular_pen"] / both["regular_pen_ours"]
     both["wr_shelf"] = both["weight"] * both["shelf_pen"] / both["shelf_pen_ours"]
     totals = _category_weights(weights, categories)
     per_category = _aggregate(both.dropna(subset=[CATEGORY]), [WEEK, CATEGORY, RETAILER], totals)
-    overall = _aggregate(both.assign(**{CATEGORY: ALL_CATEGORIES}), [WEEK, CATEGORY, RETAILER], totals)  # fmt: skip
+    overall = _aggregate(
+        both.assign(**{CATEGORY: ALL_CATEGORIES}), [WEEK, CATEGORY, RETAILER], totals
+    )
     result = pd.concat([per_category, overall], ignore_index=True)
     logger.info("price index: %d week x category x competitor rows", len(result))
     return result.sort_values([RETAILER, CATEGORY, WEEK], ignore_index=True)[_INDEX_COLUMNS]
@@ -113,5 +121,7 @@ def _aggregate(both: pd.DataFrame, keys: list[str], totals: pd.Series) -> pd.Dat
     grouped = grouped.reset_index()
     grouped["index_regular"] = (100.0 * grouped["wr_regular"] / grouped["weight"]).round(3)
     grouped["index_shelf"] = (100.0 * grouped["wr_shelf"] / grouped["weight"]).round(3)
-    grouped["weight_share"] = (grouped["weight"] / grouped[CATEGORY].map(totals)).clip(0, 1).round(4)  # fmt: skip
+    grouped["weight_share"] = (
+        (grouped["weight"] / grouped[CATEGORY].map(totals)).clip(0, 1).round(4)
+    )
     return grouped

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from pulso.errors import InputError, ModelNotFittedError
 from pulso.pricing.matching import (
@@ -23,6 +24,14 @@ from pulso.pricing.matching import (
     score_with_rules,
     train_match_classifier,
 )
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Gradient boosting's OpenMP threads crawl on a shared, busy machine: use one."""
+    with threadpool_limits(limits=1):
+        yield
+
 
 OURS = pd.DataFrame(
     {
@@ -286,7 +295,7 @@ def test_save_and_load_round_trip(tmp_path):
 
 
 def test_load_rejects_other_objects(tmp_path):
-    import joblib
+    import joblib  # type: ignore[import-untyped]
 
     path = tmp_path / "other.joblib"
     joblib.dump({"not": "a classifier"}, path)
@@ -389,15 +398,15 @@ def test_held_out_retailers_of_the_demo_data(tmp_path):
         frame = frame.drop_duplicates("external_id", keep="last")
         listings[slug] = frame.rename(columns={"external_id": "id"})[["id", "name"]]
 
-    def pairs(slug):
+    def pairs(slug: str, prefix: str = "") -> pd.DataFrame:
         rows = truth[(truth["retailer"].str.lower() == slug) & (truth["sku"] != "")]
-        return pd.DataFrame({"left_id": rows["sku"], "right_id": rows["external_id"]})
+        return pd.DataFrame({"left_id": rows["sku"], "right_id": prefix + rows["external_id"]})
 
     left = catalog[["id", "name", "brand", "size"]]
     train = pd.concat(
         [listings[slug].assign(id=slug + listings[slug]["id"]) for slug in ("tottus", "wong")]
     )
-    train_pairs = pd.concat([pairs(slug).assign(right_id=slug + pairs(slug)["right_id"]) for slug in ("tottus", "wong")])  # fmt: skip
+    train_pairs = pd.concat([pairs(slug, prefix=slug) for slug in ("tottus", "wong")])
     classifier = train_match_classifier(train_pairs, left, train, seed=0)
     for slug in ("vivanda", "metro"):
         matches = match_listings(left, listings[slug], classifier=classifier)
