@@ -8,7 +8,16 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PULSO_TEST_PG_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo $(PG_URL))
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve lint test clean
+.PHONY: install demo serve lint test clean system-deps airflow
+
+# Debian packages the tests drive: chromium (dashboard tests) and promtool (alert rule tests).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1 \
+		|| ! command -v amtool >/dev/null 2>&1; then \
+		echo "installing Debian packages: chromium prometheus prometheus-alertmanager"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium prometheus prometheus-alertmanager >/dev/null; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +27,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Airflow pins FastAPI below what Pulso uses, so it gets its own environment (as in production).
+AIRFLOW_STAMP := .venv-airflow/.installed-stamp
+$(AIRFLOW_STAMP): pyproject.toml
+	test -x .venv-airflow/bin/python || $(PYTHON) -m venv .venv-airflow
+	.venv-airflow/bin/pip install --quiet --upgrade pip setuptools wheel
+	.venv-airflow/bin/pip install --quiet 'apache-airflow==3.3.2' -e .
+	touch $(AIRFLOW_STAMP)
+
+airflow: $(AIRFLOW_STAMP)
+
 demo: install
 	$(BIN)/pulso demo
 
@@ -25,13 +44,13 @@ serve: install
 	$(BIN)/pulso serve
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks dags
+	$(BIN)/ruff format --check src tests benchmarks dags
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: install lint
+test: install lint system-deps airflow
 	PULSO_TEST_PG_URL="$(PULSO_TEST_PG_URL)" $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .pulso pulso.db*
+	rm -rf $(VENV) .venv-airflow .pytest_cache .mypy_cache .ruff_cache .pulso pulso.db*

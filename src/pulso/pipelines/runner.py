@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import insert, update
 
 import pulso.pipelines.steps  # noqa: F401 - registers the steps
+from pulso.observability.metrics import record_step_outcome
 from pulso.pipelines.registry import Step, StepContext, StepResult, order_steps
 from pulso.store.tables_ops import PipelineRun
 
@@ -131,6 +132,12 @@ def run_step(step: Step, context: StepContext, *, backoff_seconds: float = 1.0) 
         detail=result.detail if result else None,
     )
     _record_end(context, row_id, outcome)
+    record_step_outcome(
+        step.name,
+        status=outcome.status,
+        attempts=outcome.attempts,
+        duration_seconds=outcome.duration_seconds,
+    )
     return outcome
 
 
