@@ -43,5 +43,7 @@ def _page_params(
     return PageParams(page, page_size)
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+#: ``scope="function"`` commits before the response is sent, so a client that reads right
+#: after a write sees it (FastAPI otherwise runs the code after ``yield`` late).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 PageDep = Annotated[PageParams, Depends(_page_params)]

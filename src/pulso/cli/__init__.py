@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from pulso.cli import backup as cli_backup
 from pulso.cli import models as cli_models
+from pulso.cli import privacy as cli_privacy
 from pulso.cli import recsys as cli_recsys
 from pulso.cli import restaurants as cli_restaurants
 from pulso.cli import retail as cli_retail
@@ -125,10 +127,16 @@ def _serve(settings: Settings, *, host: str, port: int) -> None:
     import uvicorn
 
     from pulso.api.app import create_app
+    from pulso.api.auth import AuthConfig
 
     engine = engine_for(settings)
+    auth = AuthConfig.for_server(
+        settings.secret_key.get_secret_value(), production=settings.env == "prod"
+    )
     err.print(f"Pulso at http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(engine), host=host, port=port, log_level=settings.log_level.lower())
+    uvicorn.run(
+        create_app(engine, auth=auth), host=host, port=port, log_level=settings.log_level.lower()
+    )
 
 
 @app.command()
@@ -140,6 +148,9 @@ def demo(
         typer.Option(help="Last day of the demo data (YYYY-MM-DD; default today in Lima)."),
     ] = None,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Stop after loading.")] = False,
+    no_pipeline: Annotated[
+        bool, typer.Option("--no-pipeline", help="Load the data but do not run the pipeline.")
+    ] = False,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     db: DbOption = None,
@@ -167,12 +178,29 @@ def demo(
                 options=ingest_options(settings),
                 progress=report,
             )
+    from pulso.api.auth import DEMO_ADMIN_EMAIL, ensure_demo_admin
+
+    password = ensure_demo_admin(engine)
+    summary["login"] = {"email": DEMO_ADMIN_EMAIL, "password": password}
+    if not as_json:
+        err.print(
+            f"demo loaded: {summary['accepted']} rows accepted, {summary['quarantined']} quarantined, "
+            f"{summary['duplicates']} duplicates in {summary['seconds']:.1f} s"
+        )
+    if not no_pipeline:
+        pipeline_report = _run_pipeline(settings, steps=None, seed=seed)
+        summary["pipeline"] = pipeline_report.to_dict()
+        if not as_json:
+            failed = [o.step for o in pipeline_report.outcomes if o.status != "succeeded"]
+            err.print(
+                f"pipeline: {len(pipeline_report.outcomes)} step runs"
+                + (f", not succeeded: {', '.join(failed)}" if failed else ", all succeeded")
+            )
     if as_json:
         emit(summary)
     else:
         err.print(
-            f"demo loaded: {summary['accepted']} rows accepted, {summary['quarantined']} quarantined, "
-            f"{summary['duplicates']} duplicates in {summary['seconds']:.1f} s"
+            f"[bold]log in at http://{host}:{port}/login as {DEMO_ADMIN_EMAIL} / {password}[/]"
         )
     if not no_serve:
         _serve(settings, host=host, port=port)
@@ -271,7 +299,16 @@ def pipeline_list(db: DbOption = None, as_json: JsonOption = False) -> None:
             typer.echo(f"{item['step']:28s} {item['area']:12s} {item['description']}")
 
 
-for _area in (cli_retail, cli_restaurants, cli_recsys, cli_sources, cli_users, cli_models):
+for _area in (
+    cli_retail,
+    cli_restaurants,
+    cli_recsys,
+    cli_sources,
+    cli_users,
+    cli_models,
+    cli_privacy,
+    cli_backup,
+):
     _area.register(app)
 
 
