@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pandas as pd
@@ -421,3 +422,28 @@ def test_excel_and_semicolon_exports_read_like_csv(sqlite_engine, tmp_path, inge
     frame.to_excel(xlsx, index=False)
     result = ingest_file(sqlite_engine, "prices", xlsx, options=ingest_options)
     assert (result.accepted, result.quarantined) == (1, 0)
+
+
+def test_files_larger_than_one_validation_batch_load_whole(
+    sqlite_engine, tmp_path, ingest_options
+):
+    orders = write_csv(
+        tmp_path / "orders.csv",
+        ["restaurant", "order_id", "ordered_at", "dish", "quantity", "unit_price", "diner_id"],
+        [
+            [
+                "Pollería El Rancho",
+                f"T{i}",
+                "2026-07-28 13:10",
+                ("1/4 Pollo", "Chicha")[i % 2],
+                "1",
+                "19.90",
+                f"C{i % 7}",
+            ]
+            for i in range(2_500)
+        ],
+    )
+    small_batches = dataclasses.replace(ingest_options, batch_rows=1_000)
+    result = ingest_file(sqlite_engine, "orders", orders, options=small_batches)
+    assert (result.accepted, result.quarantined) == (2_500, 0)
+    assert _count(sqlite_engine, OrderLine) == 2_500

@@ -1,7 +1,7 @@
 """Sentiment insights over a restaurant's feedback: train, score, aggregate, pick examples.
 
 :func:`fit_feedback_model` trains the :class:`~pulso.customers.sentiment.SentimentClassifier`
-on the rated reviews (weak labels from stars), measures it on a stratified held-out share of
+(``C=0.5``: stars are noisy labels) on the rated reviews (weak labels from stars), measures it on a stratified held-out share of
 them against the same weak labels (next to the lexicon on the same rows), then refits on every
 rated review. With fewer than ``min_labeled`` rated reviews it returns the ``fallback`` model
 (a user-trained classifier) or the lexicon scorer.
@@ -39,6 +39,7 @@ from pulso.errors import InputError
 
 __all__ = [
     "OVERALL",
+    "WEAK_LABEL_C",
     "FeedbackModel",
     "FeedbackScores",
     "aggregate_sentiment",
@@ -50,6 +51,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 OVERALL = "overall"
+#: Stars are noisy labels: a stronger regularisation (C) than for hand labels measured better.
+WEAK_LABEL_C = 0.5
 _LABEL_SIGN = {"negative": -1, "neutral": 0, "positive": 1}
 _SIGN_LABEL = {-1: "negative", 0: "neutral", 1: "positive"}
 _LIMA = "America/Lima"
@@ -70,6 +73,16 @@ class FeedbackModel:
     n_train: int
     evaluation: SentimentEvaluation | None = None
     lexicon_evaluation: SentimentEvaluation | None = None
+
+    @property
+    def beats_lexicon(self) -> bool:
+        """Whether the classifier did at least as well as the lexicon on the held-out stars.
+
+        The step keeps the lexicon for a restaurant whose own classifier does worse.
+        """
+        if self.evaluation is None or self.lexicon_evaluation is None:
+            return self.kind != "lexicon"
+        return self.evaluation.macro_f1 >= self.lexicon_evaluation.macro_f1
 
     def metrics(self) -> dict[str, Any]:
         """Held-out figures as a JSON-ready dict (empty without a classifier)."""
@@ -108,7 +121,7 @@ def fit_feedback_model(
         logger.info("%d rated reviews (< %d): scoring with the %s", len(rated), min_labeled, kind)
         return FeedbackModel(model or LexiconSentiment().fit(["-"]), kind, len(rated), 0)
     rated_texts = [text for text, _ in rated]
-    template = classifier if classifier is not None else SentimentClassifier()
+    template = classifier if classifier is not None else SentimentClassifier(C=WEAK_LABEL_C)
     train_x, test_x, train_y, test_y = train_test_split(
         rated_texts,
         labels,
@@ -172,14 +185,15 @@ def score_feedback(
 
 def _month_start(stamps: pd.Series, timezone: str) -> pd.Series:
     local = stamps.dt.tz_convert(timezone).dt.tz_localize(None)
-    return local.dt.to_period("M").dt.start_time.dt.date
+    return pd.Series(local.dt.to_period("M").dt.start_time.dt.date, index=stamps.index)
 
 
 def _count_labels(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     counts = (
-        frame.groupby([*keys, "label"]).size().unstack("label", fill_value=0).reindex(
-            columns=list(_LABEL_SIGN), fill_value=0
-        )
+        frame.groupby([*keys, "label"])
+        .size()
+        .unstack("label", fill_value=0)
+        .reindex(columns=list(_LABEL_SIGN), fill_value=0)
     )
     summary = frame.groupby(keys).agg(reviews=("score", "size"), mean_score=("score", "mean"))
     out = summary.join(counts).reset_index()
@@ -212,7 +226,9 @@ def aggregate_sentiment(
     columns = [*keys, "label", "score"]
     both = pd.concat([overall[columns], aspects[columns]], ignore_index=True)
     if both.empty:
-        return pd.DataFrame(columns=[*keys, "reviews", *_LABEL_SIGN, "mean_score", "net_sentiment"])
+        return pd.DataFrame(
+            columns=[*keys, "reviews", *_LABEL_SIGN, "mean_score", "net_sentiment"]
+        )
     return _count_labels(both, keys)
 
 
@@ -244,7 +260,11 @@ def summarise_dish_sentiment(
     out = out.merge(food_score, on=keys, how="left")
     out["food_score"] = out["food_score"].astype(float).round(4)
     picked = {key: _examples(group, examples) for key, group in keyed.groupby(keys)}
-    out["examples"] = [picked[(r, d)] for r, d in zip(out["restaurant_id"], out["dish_id"], strict=True)]
+    out["examples"] = pd.Series(
+        [picked[(r, d)] for r, d in zip(out["restaurant_id"], out["dish_id"], strict=True)],
+        index=out.index,
+        dtype=object,
+    )
     out["dish_id"] = out["dish_id"].astype("int64")
     return out
 
@@ -255,11 +275,11 @@ def _examples(group: pd.DataFrame, count: int) -> list[dict[str, Any]]:
     negative = ordered[ordered["label"] == "negative"].iloc[::-1].head(count)
     return [
         {
-            "feedback_id": int(row.feedback_id),
-            "text": str(row.text),
-            "label": str(row.label),
-            "score": float(row.score),
-            "created_at": row.created_at.isoformat(),
+            "feedback_id": int(row["feedback_id"]),
+            "text": str(row["text"]),
+            "label": str(row["label"]),
+            "score": float(row["score"]),
+            "created_at": row["created_at"].isoformat(),
         }
-        for row in pd.concat([positive, negative]).itertuples()
+        for row in pd.concat([positive, negative]).to_dict("records")
     ]

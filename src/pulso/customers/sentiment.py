@@ -1,8 +1,10 @@
 """Feedback sentiment: a locally trained classifier, weak labels, evaluation and analysis.
 
 :class:`SentimentClassifier` is TF-IDF over word 1-2-grams and character 2-5-grams
-(``char_wb``) feeding a class-balanced logistic regression, trained here with scikit-learn;
-nothing is downloaded. Text is normalised first (accents folded, lengthening undone, emojis
+(``char_wb``), plus the lexicon's reading of the text (:class:`LexiconFeatures`: its score and
+how many clauses it reads as positive and negative; ``lexicon_weight=0`` leaves it out),
+feeding a class-balanced logistic regression, trained here with scikit-learn; nothing is
+downloaded. Text is normalised first (accents folded, lengthening undone, emojis
 turned into ``_emo_pos_`` / ``_emo_neg_`` tokens, and for the word features the three words
 after a negator prefixed with ``no_``).
 
@@ -30,7 +32,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 import sklearn
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -45,6 +47,7 @@ from pulso.customers.lexicon import (
     LexiconSentiment,
     load_lexicon,
     score_text,
+    squash_score,
 )
 from pulso.customers.text import check_texts, split_clauses, tokenize
 from pulso.errors import InputError, ModelNotFittedError, SourceError
@@ -52,6 +55,7 @@ from pulso.errors import InputError, ModelNotFittedError, SourceError
 __all__ = [
     "ClassMetrics",
     "FeedbackSentiment",
+    "LexiconFeatures",
     "SentimentClassifier",
     "SentimentEvaluation",
     "analyze_feedback",
@@ -125,7 +129,7 @@ def _characters(text: str) -> str:
 
 
 class SentimentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
-    """TF-IDF word + character n-grams -> class-balanced logistic regression.
+    """TF-IDF word + character n-grams (+ lexicon features) -> balanced logistic regression.
 
     Follows the scikit-learn estimator contract on sequences of texts: ``fit(texts,
     labels)`` returns ``self``; ``predict``, ``predict_proba`` and ``classes_`` as usual.
@@ -140,15 +144,18 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         char_ngram_range: tuple[int, int] = (2, 5),
         min_df: int = 1,
         max_iter: int = 2000,
+        lexicon_weight: float = 1.0,
     ) -> None:
         self.C = C
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
         self.max_iter = max_iter
+        self.lexicon_weight = lexicon_weight
 
     def _build_pipeline(self) -> Pipeline:
         shared = {"lowercase": False, "sublinear_tf": True, "min_df": self.min_df}
+        lexicon = [("lexicon", LexiconFeatures(weight=self.lexicon_weight))]
         features = FeatureUnion(
             [
                 (
@@ -170,6 +177,7 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                         **shared,
                     ),
                 ),
+                *(lexicon if self.lexicon_weight > 0 else []),
             ]
         )
         model = LogisticRegression(C=self.C, class_weight="balanced", max_iter=self.max_iter)
@@ -201,6 +209,71 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
+
+
+class LexiconFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """The lexicon's reading of each text as dense features for the classifier.
+
+    Columns: the lexicon score; the number of clauses it reads as positive and as negative;
+    their balance (positive minus negative clauses) as one-hot buckets (<= -2, -1, 0, 1,
+    >= 2); and the lexicon label one-hot. All are multiplied by ``weight``. Stateless: ``fit``
+    only validates.
+    """
+
+    def __init__(self, *, weight: float = 1.0, neutral_threshold: float = 0.2) -> None:
+        self.weight = weight
+        self.neutral_threshold = neutral_threshold
+
+    def fit(self, X: Sequence[str], y: Any = None) -> LexiconFeatures:
+        """Validate the texts; nothing is learned. Returns ``self``."""
+        del y
+        check_texts(X)
+        self.n_features_out_ = len(_LEXICON_FEATURES)
+        return self
+
+    def transform(self, X: Sequence[str]) -> npt.NDArray[np.float64]:
+        """One row of :data:`_LEXICON_FEATURES` per text."""
+        check_is_fitted(self, "n_features_out_")
+        rows = [self._row(text) for text in check_texts(X)]
+        return np.asarray(rows, dtype=np.float64).reshape(-1, self.n_features_out_) * self.weight
+
+    def _row(self, text: str) -> list[float]:
+        reading = score_text(text, neutral_threshold=self.neutral_threshold)
+        signs = [
+            math.copysign(1.0, clause.raw)
+            for clause in reading.clauses
+            if abs(squash_score(clause.raw)) > self.neutral_threshold
+        ]
+        positive, negative = signs.count(1.0), signs.count(-1.0)
+        balance = max(-2, min(2, int(positive - negative)))
+        buckets = [float(balance == value) for value in (-2, -1, 0, 1, 2)]
+        labels = [float(reading.label == label) for label in SENTIMENT_LABELS]
+        return [reading.score, float(positive), float(negative), *buckets, *labels]
+
+    def get_feature_names_out(self, input_features: Any = None) -> npt.NDArray[np.object_]:
+        """Names of the columns."""
+        del input_features
+        return np.asarray(_LEXICON_FEATURES, dtype=object)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+
+_LEXICON_FEATURES = (
+    "lexicon_score",
+    "positive_clauses",
+    "negative_clauses",
+    "balance_le_-2",
+    "balance_-1",
+    "balance_0",
+    "balance_1",
+    "balance_ge_2",
+    *(f"lexicon_{label}" for label in SENTIMENT_LABELS),
+)
 
 
 class _NotFittedError(ModelNotFittedError, NotFittedError):  # type: ignore[misc]

@@ -156,7 +156,8 @@ def _validate(
             progress("validate", min(start + options.batch_rows, len(raw)), len(raw))
     non_empty = [part for part in rejected_parts if len(part)]
     rejected = pd.concat(non_empty, ignore_index=True) if non_empty else rejected_parts[0]
-    return pd.concat(valid_parts), rejected
+    # Chunks restart their index at 0: renumber so row labels stay unique across chunks.
+    return pd.concat(valid_parts, ignore_index=True), rejected
 
 
 def _malformed_rejections(table: RawTable) -> pd.DataFrame:
