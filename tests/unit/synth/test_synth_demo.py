@@ -32,7 +32,8 @@ def test_manifest_lists_retail_then_restaurant_files_in_ingest_order(demo):
     assert kinds[:9] == ["catalog"] + ["prices"] * 6 + ["sales", "promotions"]
     assert len(kinds) > 9
     assert not {"catalog", "prices", "sales", "promotions"} & set(kinds[9:])
-    assert all(e.path.startswith("restaurants/") for e in manifest.entries[9:])
+    assert all(e.path.startswith("restaurants/") for e in manifest.entries[9:-1])
+    assert (kinds[-1], manifest.entries[-1].path) == ("shoppers", "retail/shoppers.csv")
     sources = [e.source for e in manifest.entries if e.kind == "prices"]
     assert sources[0] == "plaza-vea"
     assert len(set(sources)) == 6
