@@ -112,9 +112,7 @@ def event_windows(year: int) -> dict[str, set[date]]:
         "gratificacion": _days(date(year, 7, 1), date(year, 7, 15))
         | _days(date(year, 12, 1), date(year, 12, 15)),
         "fiestas_patrias": _days(date(year, 7, 15), date(year, 7, 29)),
-        "black_friday": _days(
-            thanksgiving + timedelta(days=1), thanksgiving + timedelta(days=4)
-        ),
+        "black_friday": _days(thanksgiving + timedelta(days=1), thanksgiving + timedelta(days=4)),
         "navidad": _days(date(year, 12, 1), date(year, 12, 24)),
     }
 
@@ -126,10 +124,7 @@ def _day_flags(days: Iterable[date]) -> pd.DataFrame:
     windows = {year: event_windows(year) for year in years}
     holidays: set[date] = set().union(*(peru_holidays(year) for year in years))
     frame = pd.DataFrame(
-        {
-            name: [day in windows[day.year][name] for day in days]
-            for name in EVENTS
-        },
+        {name: [day in windows[day.year][name] for day in days] for name in EVENTS},
         dtype=np.float64,
     )
     frame["holiday"] = [float(day in holidays) for day in days]
