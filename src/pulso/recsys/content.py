@@ -36,9 +36,62 @@ IntArray = npt.NDArray[np.int64]
 _WORD = re.compile(r"[a-z0-9ñ]{2,}")
 # Words that say nothing about a dish (Spanish and English function words).
 _STOP_WORDS = frozenset(
-    """de del la las el los y e o u en con sin al a por para un una unos unas su sus lo que es
-    muy mas pero se le les me mi nos ya the and of with a an to in on for is it was this that
-    at as be""".split()
+    [
+        "de",
+        "del",
+        "la",
+        "las",
+        "el",
+        "los",
+        "y",
+        "e",
+        "o",
+        "u",
+        "en",
+        "con",
+        "sin",
+        "al",
+        "a",
+        "por",
+        "para",
+        "un",
+        "una",
+        "unos",
+        "unas",
+        "su",
+        "sus",
+        "lo",
+        "que",
+        "es",
+        "muy",
+        "mas",
+        "pero",
+        "se",
+        "le",
+        "les",
+        "me",
+        "mi",
+        "nos",
+        "ya",
+        "the",
+        "and",
+        "of",
+        "with",
+        "a",
+        "an",
+        "to",
+        "in",
+        "on",
+        "for",
+        "is",
+        "it",
+        "was",
+        "this",
+        "that",
+        "at",
+        "as",
+        "be",
+    ]
 )
 _TOKEN_MARK = "\x1f"
 
@@ -72,7 +125,9 @@ def pair_preferences(data: Interactions) -> FloatArray:
 class ContentRecommender(BaseEstimator):  # type: ignore[misc]
     """TF-IDF item vectors and weighted-mean user profiles."""
 
-    def __init__(self, *, max_features: int = 20_000, min_df: int = 1, use_tokens: bool = True) -> None:
+    def __init__(
+        self, *, max_features: int = 20_000, min_df: int = 1, use_tokens: bool = True
+    ) -> None:
         self.max_features = max_features
         self.min_df = min_df
         self.use_tokens = use_tokens
@@ -96,7 +151,9 @@ class ContentRecommender(BaseEstimator):  # type: ignore[misc]
             self.item_vectors_ = sp.csr_matrix(self.vectorizer_.fit_transform(documents))
         except ValueError:  # no terms at all: every item is its own empty document
             self.item_vectors_ = sp.csr_matrix((X.n_items, 1))
-        self.user_profiles_ = self.profiles(X.users, X.items, pair_preferences(X), n_users=X.n_users)
+        self.user_profiles_ = self.profiles(
+            X.users, X.items, pair_preferences(X), n_users=X.n_users
+        )
         return self
 
     def profiles(
@@ -124,7 +181,9 @@ class ContentRecommender(BaseEstimator):  # type: ignore[misc]
     def score(self, users: IntArray) -> FloatArray:
         """Cosine between each user's profile and every item (users x items)."""
         check_is_fitted(self, "user_profiles_")
-        return np.asarray((self.user_profiles_[users] @ self.item_vectors_.T).toarray(), dtype=np.float64)
+        return np.asarray(
+            (self.user_profiles_[users] @ self.item_vectors_.T).toarray(), dtype=np.float64
+        )
 
     def item_similarity(self) -> FloatArray:
         """Cosine similarity between every pair of items (dense; menus are small)."""

@@ -49,6 +49,9 @@ _ITEM_COLUMNS = ("item_id", "itemid", "item", "placeid", "place_id", "dish_id", 
 _TIME_COLUMNS = ("timestamp", "ordered_at", "created_at", "datetime", "date", "time")
 _MISSING = frozenset({"", "?", "nan", "null", "na", "n/a"})
 _NUMERIC_BINS = 4
+_ITEM_FRAME_COLUMNS = (
+    "item_id", "name", "text", "features", "restaurant_id", "category", "tags", "ingredients",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +178,7 @@ def _epoch_seconds(events: pd.DataFrame) -> npt.NDArray[np.float64]:
         return np.full(len(events), np.nan)
     stamps = pd.to_datetime(events[InteractionSchema.timestamp], utc=True)
     seconds = (stamps - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds()
-    return seconds.to_numpy(dtype=np.float64, na_value=np.nan)
+    return np.asarray(seconds.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
 
 
 # --- building and validating ---------------------------------------------------------------
@@ -273,7 +276,8 @@ def read_ratings_csv(path: Path) -> pd.DataFrame:
             raise InputError(
                 f"no {name} column (found {', '.join(frame.columns)})", file=str(path), column=name
             )
-    assert user is not None and item is not None
+    assert user is not None
+    assert item is not None
     events = pd.DataFrame(
         {InteractionSchema.user_id: frame[user].str.strip(), "item_id": frame[item].str.strip()}
     )
@@ -350,7 +354,9 @@ def read_side_features(paths: Iterable[Path], *, kind: str) -> pd.DataFrame:
                 tokens.setdefault(identifier, set()).add(token)
     key_name = "item_id" if kind == "item" else "user_id"
     ordered = sorted(set(tokens) | set(names))
-    result = pd.DataFrame({key_name: ordered, "features": [sorted(tokens.get(i, ())) for i in ordered]})
+    result = pd.DataFrame(
+        {key_name: ordered, "features": [sorted(tokens.get(i, ())) for i in ordered]}
+    )
     if kind == "item":
         result["name"] = [names.get(i, i) for i in ordered]
         result["text"] = [
@@ -373,7 +379,7 @@ def _column_tokens(ids: pd.Series, values: pd.Series, column: str) -> list[tuple
         bins = np.ceil(ranks.fillna(0.5) * _NUMERIC_BINS).clip(1, _NUMERIC_BINS).astype(int)
         return [(i, f"{label}=q{b}") for i, b in zip(ids, bins, strict=True)]
     per_id = clean.groupby(ids.to_numpy()).first()
-    if per_id.nunique() > max(20, 0.5 * len(per_id)):
+    if per_id.nunique() > 3 and per_id.nunique() >= 0.8 * len(per_id):
         return []  # an identifier or free text (name, address, URL), not a feature
     pairs = []
     for identifier, value in zip(ids, clean, strict=True):
@@ -387,26 +393,35 @@ def _column_tokens(ids: pd.Series, values: pd.Series, column: str) -> list[tuple
 def load_csv_data(
     ratings: Path, *, items: Sequence[Path] = (), users: Sequence[Path] = ()
 ) -> RecsysData:
-    """Ratings plus optional item and user side-feature files, validated."""
+    """Ratings plus optional item and user side-feature files, validated.
+
+    Side features of ids that the ratings file never mentions are dropped (UCI's
+    ``chefmozcuisine.csv`` describes 769 places, of which 130 are rated).
+    """
     events = read_ratings_csv(ratings)
-    item_frame = read_side_features(items, kind="item") if items else None
-    user_frame = read_side_features(users, kind="user") if users else None
+    item_frame = user_frame = None
+    if items:
+        item_frame = read_side_features(items, kind="item")
+        item_frame = item_frame[item_frame["item_id"].isin(set(events["item_id"]))]
+    if users:
+        user_frame = read_side_features(users, kind="user")
+        user_frame = user_frame[user_frame["user_id"].isin(set(events["user_id"]))]
     return build_data(events, items=item_frame, users=user_frame)
 
 
 # --- the store -------------------------------------------------------------------------------
 
 
-def load_store_data(connection: Connection, *, min_rating_events: int = 1) -> RecsysData:
+def load_store_data(connection: Connection) -> RecsysData:
     """Orders of known diners (implicit) and their dish ratings (explicit), with side features.
 
     Items are every dish in the store (dishes nobody ordered yet are the cold-start items);
     their tokens are category, tags, ingredients, restaurant, restaurant kind and price band,
     and their text adds the description and the text of feedback about the dish. Users are
     every diner, with diet, age band, gender and district tokens. Ids are the store's ids as
-    strings.
+    strings; the item frame also carries ``restaurant_id``, ``category``, ``tags`` and
+    ``ingredients`` for serving filters.
     """
-    del min_rating_events
     orders = queries.read_order_events(connection)
     ratings = queries.read_dish_ratings(connection)
     events = pd.concat(
@@ -448,30 +463,47 @@ def dish_items(dishes: pd.DataFrame, feedback: pd.DataFrame | None = None) -> pd
     bands = _price_bands(dishes["price_pen"])
     rows: list[dict[str, Any]] = []
     for position, dish in enumerate(dishes.itertuples(index=False)):
-        tags = list(dish.tags or [])
-        ingredients = list(dish.ingredients or [])
+        tags = [str(t) for t in _listed(dish.tags)]
+        ingredients = [str(i) for i in _listed(dish.ingredients)]
         features = [
-            f"category={fold_text(dish.category or 'sin categoria')}",
+            f"category={fold_text(_text(dish.category) or 'sin categoria')}",
             f"restaurant={dish.restaurant_id}",
-            *([f"kind={fold_text(dish.restaurant_kind)}"] if dish.restaurant_kind else []),
+            *([f"kind={fold_text(kind)}"] if (kind := _text(dish.restaurant_kind)) else []),
             *([f"price={bands[position]}"] if bands[position] else []),
             *(f"tag={fold_text(t)}" for t in tags),
             *(f"ingredient={fold_text(i)}" for i in ingredients),
         ]
         text = " ".join(
             [
-                dish.name,
-                dish.category or "",
-                dish.description or "",
+                _text(dish.name),
+                _text(dish.category),
+                _text(dish.description),
                 " ".join(ingredients),
                 " ".join(tags),
-                str(texts.get(dish.dish_id, "")),
+                _text(texts.get(dish.dish_id, "")),
             ]
         )
         rows.append(
-            {"item_id": str(dish.dish_id), "name": dish.name, "text": text, "features": features}
+            {
+                "item_id": str(dish.dish_id),
+                "name": dish.name,
+                "text": text,
+                "features": features,
+                "restaurant_id": str(dish.restaurant_id),
+                "category": _text(dish.category),
+                "tags": tags,
+                "ingredients": ingredients,
+            }
         )
-    return pd.DataFrame(rows, columns=["item_id", "name", "text", "features"])
+    return pd.DataFrame(rows, columns=[*_ITEM_FRAME_COLUMNS])
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _listed(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else []
 
 
 def _price_bands(prices: pd.Series) -> list[str]:
@@ -489,7 +521,7 @@ def diner_users(diners: pd.DataFrame) -> pd.DataFrame:
     """User frame of diners: diet, age band, gender, district and segment tokens."""
     features = []
     for diner in diners.itertuples(index=False):
-        tokens = [f"diet={fold_text(d)}" for d in (diner.diet or [])]
+        tokens = [f"diet={fold_text(str(d))}" for d in _listed(diner.diet)]
         for column in ("age_band", "gender", "district", "segment"):
             value = getattr(diner, column, None)
             if isinstance(value, str) and value.strip():

@@ -39,6 +39,7 @@ from pulso.recsys.splits import cold_item_split, cold_user_split, split
 
 __all__ = [
     "EvaluationReport",
+    "ModelFactory",
     "Recommender",
     "default_models",
     "evaluate",
@@ -85,9 +86,14 @@ class EvaluationReport:
         }
 
 
-def default_models(*, seed: int = 0, peers: bool = True, fast: bool = False) -> dict[str, ModelFactory]:
-    """Pulso's hybrid, its two components, the baselines and every installed peer."""
-    epochs = 8 if fast else 40
+def default_models(
+    *, seed: int = 0, peers: bool = True, fast: bool = False, epochs: int | None = None
+) -> dict[str, ModelFactory]:
+    """Pulso's hybrid, its MF and content parts, the baselines and every installed peer.
+
+    ``fast`` trains every iterative model briefly (tests); ``epochs`` caps Pulso's MF epochs.
+    """
+    epochs = epochs if epochs is not None else (8 if fast else 40)
 
     def mf() -> HybridMF:
         return HybridMF(random_state=seed, epochs=epochs)
@@ -133,10 +139,12 @@ def _ranked(
     candidates: IntArray | None = None,
 ) -> IntArray:
     seen = train.matrix("ones")
+    ties = np.random.default_rng(0)  # equal scores fall in random, not catalogue, order
     ranked = []
     for start in range(0, len(users), _BATCH_USERS):
         batch = users[start : start + _BATCH_USERS]
         scores = np.array(model.score(batch), dtype=np.float64)
+        scores += ties.random(scores.shape) * 1e-9
         scores[seen[batch].nonzero()] = -np.inf
         if candidates is not None:
             allowed = np.zeros(train.n_items, dtype=bool)
@@ -163,7 +171,9 @@ def score_model(
     relevant = _relevant_sets(test, users, threshold=threshold)
     ranked = _ranked(model, users, train=train, k=k, candidates=candidates)
     n_items = train.n_items if candidates is None else len(candidates)
-    metrics: dict[str, float | None] = dict(ranking_metrics(ranked, relevant, k=k, n_items=n_items))
+    metrics: dict[str, float | None] = dict(
+        ranking_metrics(ranked, relevant, k=k, n_items=n_items)
+    )
     metrics["rmse"], metrics["mae"] = _rating_errors(model, test)
     metrics["fit_seconds"] = round(fit_seconds, 3)
     return metrics

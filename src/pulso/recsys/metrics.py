@@ -47,7 +47,10 @@ def top_k(scores: FloatArray, k: int) -> IntArray:
 def hit_matrix(ranked: IntArray, relevant: Sequence[set[int]]) -> BoolArray:
     """``hits[u, r]`` is true when the item at rank ``r`` of user ``u`` is relevant to ``u``."""
     return np.array(
-        [[item in items for item in row] for row, items in zip(ranked.tolist(), relevant, strict=True)],
+        [
+            [item in items for item in row]
+            for row, items in zip(ranked.tolist(), relevant, strict=True)
+        ],
         dtype=bool,
     ).reshape(ranked.shape)
 

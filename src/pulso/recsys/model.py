@@ -10,10 +10,13 @@ still gets a vector from its features alone (cold start), as in LightFM (Kula, 2
 Training mixes two objectives on the same factors:
 
 - implicit feedback (orders): ``loss="bpr"`` (Rendle et al., 2009) against ``n_negatives``
-  uniformly sampled items, or ``loss="warp"``, a batched WARP approximation (Weston et al.,
-  2011): the hardest of the sampled negatives, with the hinge weighted by
-  ``log(1 + estimated rank)`` of the positive;
-- explicit ratings: squared error of ``mu + b_u + b'_i + u . v`` (with separate rating biases),
+  uniformly sampled items, or ``loss="warp"`` (Weston et al., 2011, as in LightFM): a random
+  one of the sampled items that violate the margin, its hinge weighted by
+  ``log(1 + (n_items - 1) * violations / n_negatives)``, the estimated rank of the positive.
+  The negatives of a batch are shared by its rows, so they are scored with one matrix
+  product (the cost that dominates at a million pairs);
+- explicit ratings: squared error of ``mu + b_u + b'_i + s * (u . v)`` (separate rating biases
+  and a learned scale ``s``, so the ranking loss may stretch the dot products freely),
   weighted by ``rating_weight``.
 
 Early stopping watches NDCG@k on a validation set (given, or a per-user random hold-out of
@@ -24,11 +27,12 @@ and the negative samples; ``n_threads`` bounds torch's CPU threads during ``fit`
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -37,12 +41,19 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from pulso.errors import InputError
+from pulso.errors import InputError, SourceError
 from pulso.recsys.data import Interactions
 from pulso.recsys.metrics import ndcg_at_k, top_k
 from pulso.recsys.splits import random_split
 
-__all__ = ["FeatureIndex", "HybridMF", "TrainingEpoch"]
+__all__ = [
+    "FeatureIndex",
+    "HybridMF",
+    "TrainingEpoch",
+    "load_mf_weights",
+    "save_mf",
+    "validation_ndcg",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +62,7 @@ IntArray = npt.NDArray[np.int64]
 
 _LOSSES = ("bpr", "warp")
 _MAX_VALIDATION_USERS = 3000
+_MIN_STEPS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +129,11 @@ class FeatureIndex:
 class _Tower(nn.Module):
     """Embedding sums over feature tokens, with a ranking bias and a rating bias per token."""
 
-    def __init__(self, n_tokens: int, n_factors: int, init_std: float) -> None:
+    def __init__(self, n_tokens: int, n_factors: int, init_std: float, *, sparse: bool) -> None:
         super().__init__()
-        self.vectors = nn.Embedding(n_tokens, n_factors)
-        self.bias = nn.Embedding(n_tokens, 1)
-        self.rating_bias = nn.Embedding(n_tokens, 1)
+        self.vectors = nn.Embedding(n_tokens, n_factors, sparse=sparse)
+        self.bias = nn.Embedding(n_tokens, 1, sparse=sparse)
+        self.rating_bias = nn.Embedding(n_tokens, 1, sparse=sparse)
         nn.init.normal_(self.vectors.weight, std=init_std)
         nn.init.zeros_(self.bias.weight)
         nn.init.zeros_(self.rating_bias.weight)
@@ -137,12 +149,19 @@ class _Tower(nn.Module):
 
 
 class _Net(nn.Module):
-    def __init__(self, n_user_tokens: int, n_item_tokens: int, n_factors: int) -> None:
+    """The user and item towers, the global rating mean and the rating scale."""
+
+    def __init__(
+        self, n_user_tokens: int, n_item_tokens: int, n_factors: int, *, sparse: bool = False
+    ) -> None:
         super().__init__()
         std = 1.0 / np.sqrt(n_factors)
-        self.users = _Tower(n_user_tokens, n_factors, std)
-        self.items = _Tower(n_item_tokens, n_factors, std)
+        self.users = _Tower(n_user_tokens, n_factors, std, sparse=sparse)
+        self.items = _Tower(n_item_tokens, n_factors, std, sparse=sparse)
         self.global_mean = nn.Parameter(torch.zeros(()), requires_grad=False)
+        # Ratings read the factors through their own scale, so the ranking loss may stretch
+        # the dot products without spoiling the rating predictions.
+        self.rating_scale = nn.Parameter(torch.tensor(0.1))
 
 
 class HybridMF(BaseEstimator):  # type: ignore[misc]
@@ -155,11 +174,12 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
     loss:
         ``"warp"`` or ``"bpr"`` for the implicit part.
     n_negatives:
-        Items sampled per positive pair.
+        Items sampled per batch as negatives (shared by the batch's pairs).
     epochs:
         Maximum passes over the pairs.
-    batch_size, learning_rate, l2:
-        Adam's batch size and step, and the L2 penalty on the batch's vectors and biases.
+    batch_size, learning_rate, optimizer, l2:
+        Largest batch, step size, ``"adam"`` or ``"adagrad"``, and the L2 penalty on the
+        batch's vectors and biases.
     rating_weight:
         Weight of the rating loss (0 ignores ratings).
     min_positive_rating:
@@ -178,11 +198,12 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
         *,
         n_factors: int = 32,
         loss: str = "warp",
-        n_negatives: int = 8,
+        n_negatives: int = 64,
         epochs: int = 40,
         batch_size: int = 1024,
-        learning_rate: float = 0.02,
-        l2: float = 1e-4,
+        learning_rate: float = 0.05,
+        optimizer: str = "adagrad",
+        l2: float = 1e-6,
         rating_weight: float = 1.0,
         min_positive_rating: float | None = None,
         use_user_features: bool = True,
@@ -191,7 +212,7 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
         validation_fraction: float = 0.1,
         patience: int = 4,
         k: int = 10,
-        n_threads: int = 2,
+        n_threads: int = 1,
         random_state: int = 0,
     ) -> None:
         self.n_factors = n_factors
@@ -200,6 +221,7 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.optimizer = optimizer
         self.l2 = l2
         self.rating_weight = rating_weight
         self.min_positive_rating = min_positive_rating
@@ -242,6 +264,8 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
     def _check_params(self, X: Interactions) -> None:
         if self.loss not in _LOSSES:
             raise InputError(f"loss must be one of {_LOSSES}, got {self.loss!r}")
+        if self.optimizer not in ("adam", "adagrad"):
+            raise InputError(f"optimizer must be adam or adagrad, got {self.optimizer!r}")
         if self.n_factors < 1 or self.epochs < 0 or self.n_negatives < 1:
             raise InputError("n_factors and n_negatives must be >= 1 and epochs >= 0")
         if X.n_pairs == 0:
@@ -261,15 +285,20 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
 
     def _build(self, X: Interactions) -> None:
         self.user_index_ = FeatureIndex.build(
-            X.user_ids, X.user_tokens, prefix="user", use_features=self.use_user_features
+            X.user_ids.tolist(), X.user_tokens, prefix="user", use_features=self.use_user_features
         )
         self.item_index_ = FeatureIndex.build(
-            X.item_ids, X.item_tokens, prefix="item", use_features=self.use_item_features
+            X.item_ids.tolist(), X.item_tokens, prefix="item", use_features=self.use_item_features
         )
         self.user_ids_ = X.user_ids
         self.item_ids_ = X.item_ids
+        # Adagrad takes sparse gradients: each step touches only the rows of its batch, which
+        # is what keeps a million pairs fast (a dense step rewrites every embedding row).
         self.net_ = _Net(
-            len(self.user_index_.vocabulary), len(self.item_index_.vocabulary), self.n_factors
+            len(self.user_index_.vocabulary),
+            len(self.item_index_.vocabulary),
+            self.n_factors,
+            sparse=self.optimizer == "adagrad",
         )
 
     def _warm_start(self, init: HybridMF) -> None:
@@ -292,6 +321,7 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
                     getattr(tower, name).weight[new_rows] = getattr(old, name).weight[old_rows]
                 copied += len(shared)
             self.net_.global_mean.copy_(init.net_.global_mean)
+            self.net_.rating_scale.copy_(init.net_.rating_scale)
         self.warm_started_tokens_ = copied
         logger.info("warm start: %d tokens copied from the previous model", copied)
 
@@ -300,7 +330,11 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
         pairs = _TrainingPairs.build(train, min_positive_rating=self.min_positive_rating)
         if pairs.has_ratings:
             self.net_.global_mean.fill_(float(np.nanmean(train.ratings)))
-        optimiser = torch.optim.Adam(self.net_.parameters(), lr=self.learning_rate)
+        optimiser: torch.optim.Optimizer = (
+            torch.optim.Adagrad(self.net_.parameters(), lr=self.learning_rate)
+            if self.optimizer == "adagrad"
+            else torch.optim.Adam(self.net_.parameters(), lr=self.learning_rate)
+        )
         self.history_: list[TrainingEpoch] = []
         best = (-np.inf, 0, copy.deepcopy(self.net_.state_dict()))
         for epoch in range(1, self.epochs + 1):
@@ -330,16 +364,19 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
         items_tok = torch.from_numpy(self.item_index_.tokens)
         items_w = torch.from_numpy(self.item_index_.weights)
         n_items = len(self.item_ids_)
+        size = _batch_size(pairs.size, self.batch_size)
         total, batches = 0.0, 0
-        for start in range(0, pairs.size, self.batch_size):
-            batch = order[start : start + self.batch_size]
-            negatives = rng.integers(0, n_items, size=(len(batch), self.n_negatives))
+        for start in range(0, pairs.size, size):
+            batch = order[start : start + size]
+            negatives = rng.integers(0, n_items, size=self.n_negatives)
+            keys = torch.from_numpy(rng.random((len(batch), self.n_negatives)))
             loss = self._batch_loss(
-                pairs, batch, negatives, (users_tok, users_w, items_tok, items_w)
+                pairs, batch, (negatives, keys), (users_tok, users_w, items_tok, items_w)
             )
             optimiser.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]
-            optimiser.step()
+            with torch.sparse.check_sparse_tensor_invariants(enable=False):  # type: ignore[no-untyped-call]
+                optimiser.step()
             total += float(loss.detach())
             batches += 1
         return total / max(batches, 1)
@@ -348,19 +385,24 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
         self,
         pairs: _TrainingPairs,
         batch: IntArray,
-        negatives: IntArray,
+        sampled: tuple[IntArray, torch.Tensor],
         tables: tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor],
     ) -> torch.Tensor:
         users_tok, users_w, items_tok, items_w = tables
         users = torch.from_numpy(pairs.users[batch])
-        items = torch.from_numpy(pairs.items[batch])
-        neg = torch.from_numpy(negatives)
+        # Only the items of the batch (positives and sampled negatives) go through the tower.
+        needed, inverse = np.unique(
+            np.concatenate([pairs.items[batch], sampled[0]]), return_inverse=True
+        )
+        items = torch.from_numpy(inverse[: len(batch)])
+        neg = torch.from_numpy(inverse[len(batch) :])
+        rows = torch.from_numpy(needed)
         u, _, u_rating_bias = self.net_.users(users_tok[users], users_w[users])
-        all_items, all_bias, all_rating_bias = self.net_.items(items_tok, items_w)
-        v, b = all_items[items], all_bias[items]
+        some_items, some_bias, some_rating_bias = self.net_.items(items_tok[rows], items_w[rows])
+        v, b = some_items[items], some_bias[items]
         positive = (u * v).sum(-1) + b
-        negative = torch.einsum("bd,bnd->bn", u, all_items[neg]) + all_bias[neg]
-        ranking = self._ranking_loss(positive, negative, n_items=len(all_bias))
+        negative = u @ some_items[neg].T + some_bias[neg]
+        ranking = self._ranking_loss(positive, negative, sampled[1], n_items=len(items_tok))
         confidence = torch.from_numpy(pairs.confidence[batch])
         is_positive = torch.from_numpy(pairs.positive[batch])
         loss = (ranking * confidence * is_positive).sum() / is_positive.sum().clamp(min=1)
@@ -368,27 +410,42 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
             rating = torch.from_numpy(pairs.ratings[batch])
             rated = torch.isfinite(rating)
             predicted = (
-                self.net_.global_mean + u_rating_bias + all_rating_bias[items] + (u * v).sum(-1)
+                self.net_.global_mean
+                + u_rating_bias
+                + some_rating_bias[items]
+                + self.net_.rating_scale * (u * v).sum(-1)
             )
             error = torch.where(rated, predicted - torch.nan_to_num(rating), 0.0) ** 2
             loss = loss + self.rating_weight * error.sum() / rated.sum().clamp(min=1)
         penalty = (u**2).sum(-1).mean() + (v**2).sum(-1).mean() + (b**2).mean()
-        return loss + self.l2 * penalty
+        total: torch.Tensor = loss + self.l2 * penalty
+        return total
 
     def _ranking_loss(
-        self, positive: torch.Tensor, negative: torch.Tensor, *, n_items: int
+        self,
+        positive: torch.Tensor,
+        negative: torch.Tensor,
+        keys: torch.Tensor,
+        *,
+        n_items: int,
     ) -> torch.Tensor:
         if self.loss == "bpr":
             return nn.functional.softplus(negative - positive.unsqueeze(1)).mean(dim=1)
-        violating = (negative > positive.unsqueeze(1) - 1.0).float()
-        rank = torch.floor((n_items - 1) * violating.mean(dim=1))
-        hardest = negative.max(dim=1).values
-        return torch.log1p(rank) * torch.relu(1.0 - positive + hardest)
+        violating = negative > positive.unsqueeze(1) - 1.0
+        count = violating.sum(dim=1)
+        # A random violating negative, as if sampled one by one until a violation (WARP).
+        pick = (keys * violating).argmax(dim=1, keepdim=True)
+        chosen = negative.gather(1, pick).squeeze(1)
+        rank = torch.floor((n_items - 1) * count.float() / negative.shape[1])
+        hinge = torch.log1p(rank) * torch.relu(1.0 - positive + chosen)
+        return torch.where(count > 0, hinge, torch.zeros_like(hinge))
 
     # --- scoring ---------------------------------------------------------------------------
 
     @torch.no_grad()
-    def _vectors(self, index: FeatureIndex, tower: _Tower) -> tuple[FloatArray, FloatArray, FloatArray]:
+    def _vectors(
+        self, index: FeatureIndex, tower: _Tower
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
         self.net_.eval()
         vectors, bias, rating_bias = tower(
             torch.from_numpy(index.tokens), torch.from_numpy(index.weights)
@@ -412,7 +469,7 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
 
     def _precompute(self, train: Interactions) -> None:
         """Vectors for serving; entities without training pairs use their features only."""
-        users, user_bias, user_rating_bias = self._vectors(self.user_index_, self.net_.users)
+        users, _, user_rating_bias = self._vectors(self.user_index_, self.net_.users)
         items, item_bias, item_rating_bias = self._vectors(self.item_index_, self.net_.items)
         cold_users = train.user_counts() == 0
         cold_items = train.item_counts() == 0
@@ -432,6 +489,7 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
         self.item_bias_ = item_bias
         self.item_rating_bias_ = item_rating_bias
         self.global_mean_ = float(self.net_.global_mean)
+        self.rating_scale_ = float(self.net_.rating_scale.detach())
         self.user_train_counts_ = train.user_counts()
         self.item_train_counts_ = train.item_counts()
 
@@ -466,11 +524,16 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
         )
 
     def predict_ratings(self, users: IntArray, items: IntArray) -> FloatArray:
-        """Predicted ratings ``mu + b_u + b'_i + u . v`` for user-item pairs."""
+        """Predicted ratings ``mu + b_u + b'_i + s * (u . v)`` for user-item pairs."""
         check_is_fitted(self, "user_factors_")
-        dot = np.einsum("ij,ij->i", self.user_factors_[users], self.item_factors_[items])
+        dot = self.rating_scale_ * np.einsum(
+            "ij,ij->i", self.user_factors_[users], self.item_factors_[items]
+        )
         return np.asarray(
-            self.global_mean_ + self.user_rating_bias_[users] + self.item_rating_bias_[items] + dot,
+            self.global_mean_
+            + self.user_rating_bias_[users]
+            + self.item_rating_bias_[items]
+            + dot,
             dtype=np.float64,
         )
 
@@ -482,10 +545,10 @@ class HybridMF(BaseEstimator):  # type: ignore[misc]
         weights = tower.vectors.weight.detach().double().numpy()
         return {t: weights[i] for t, i in index.vocabulary.items() if ":" not in t}
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.non_deterministic = False
-        return tags
+
+def _batch_size(n_pairs: int, largest: int) -> int:
+    """At least ``_MIN_STEPS`` optimiser steps per epoch on small data, ``largest`` at most."""
+    return int(min(largest, max(16, -(-n_pairs // _MIN_STEPS))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -539,8 +602,52 @@ def validation_ndcg(
     for r, item in zip(row[validation.users[keep]], validation.items[keep], strict=True):
         relevant[r].add(int(item))
     hits = np.array(
-        [[i in rel for i in ranked_row] for ranked_row, rel in zip(ranked.tolist(), relevant, strict=True)],
+        [
+            [i in rel for i in ranked_row]
+            for ranked_row, rel in zip(ranked.tolist(), relevant, strict=True)
+        ],
         dtype=bool,
     ).reshape(ranked.shape)
     counts = np.array([len(r) for r in relevant], dtype=np.float64)
     return ndcg_at_k(hits, counts, k)
+
+
+# --- artifacts ---------------------------------------------------------------------------------
+
+_WEIGHTS_FILE = "mf_weights.pt"
+_SPEC_FILE = "mf.json"
+
+
+def save_mf(model: HybridMF, directory: Path) -> list[Path]:
+    """Write a fitted model's weights (``torch.save`` of the state dict) and its vocabularies."""
+    check_is_fitted(model, "net_")
+    directory.mkdir(parents=True, exist_ok=True)
+    torch.save(model.net_.state_dict(), directory / _WEIGHTS_FILE)
+    spec = {
+        "params": model.get_params(),
+        "user_vocabulary": model.user_index_.vocabulary,
+        "item_vocabulary": model.item_index_.vocabulary,
+        "best_epoch": model.best_epoch_,
+    }
+    (directory / _SPEC_FILE).write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    return [directory / _WEIGHTS_FILE, directory / _SPEC_FILE]
+
+
+def load_mf_weights(directory: Path) -> HybridMF:
+    """A model holding saved weights and vocabularies: enough to warm-start a new fit.
+
+    Only the network is restored (``init=`` of :meth:`HybridMF.fit`); scoring needs a fit.
+    """
+    try:
+        spec = json.loads((directory / _SPEC_FILE).read_text(encoding="utf-8"))
+        state = torch.load(directory / _WEIGHTS_FILE, weights_only=True)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise SourceError(f"cannot read the recommender artifact in {directory}: {exc}") from exc
+    model = HybridMF(**spec["params"])
+    empty = np.zeros((0, 1), dtype=np.int64)
+    model.user_index_ = FeatureIndex(spec["user_vocabulary"], empty, empty.astype(np.float32))
+    model.item_index_ = FeatureIndex(spec["item_vocabulary"], empty, empty.astype(np.float32))
+    model.net_ = _Net(len(spec["user_vocabulary"]), len(spec["item_vocabulary"]), model.n_factors)
+    model.net_.load_state_dict(state)
+    model.best_epoch_ = int(spec["best_epoch"])
+    return model

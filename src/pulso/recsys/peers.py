@@ -49,12 +49,14 @@ _LIBRARIES = {"implicit": "implicit", "surprise": "scikit-surprise", "lightfm": 
 
 def installed_peer_libraries() -> dict[str, bool]:
     """Which peer libraries import here (by their PyPI names)."""
-    return {pypi: importlib.util.find_spec(module) is not None for module, pypi in _LIBRARIES.items()}
+    return {
+        pypi: importlib.util.find_spec(module) is not None for module, pypi in _LIBRARIES.items()
+    }
 
 
 @contextmanager
 def _quiet() -> Iterator[None]:
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         warnings.simplefilter("ignore")
@@ -97,19 +99,19 @@ class ImplicitALSRecommender(_FactorScorer):
     def fit(self, X: Interactions, y: None = None) -> ImplicitALSRecommender:
         del y
         _check(X)
-        from implicit.cpu.als import AlternatingLeastSquares
+        from implicit.cpu.als import AlternatingLeastSquares  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
-        model = AlternatingLeastSquares(
-            factors=self.factors,
-            regularization=self.regularization,
-            alpha=self.alpha,
-            iterations=self.iterations,
-            random_state=self.random_state,
-            num_threads=1,
-        )
         matrix = X.matrix("weights")
         matrix.data = np.log1p(matrix.data)
         with _quiet():
+            model = AlternatingLeastSquares(
+                factors=self.factors,
+                regularization=self.regularization,
+                alpha=self.alpha,
+                iterations=self.iterations,
+                random_state=self.random_state,
+                num_threads=1,
+            )
             model.fit(matrix.astype(np.float32).tocsr(), show_progress=False)
         self.user_factors_ = np.asarray(model.user_factors, dtype=np.float64)
         self.item_factors_ = np.asarray(model.item_factors, dtype=np.float64)
@@ -138,17 +140,17 @@ class ImplicitBPRRecommender(_FactorScorer):
     def fit(self, X: Interactions, y: None = None) -> ImplicitBPRRecommender:
         del y
         _check(X)
-        from implicit.cpu.bpr import BayesianPersonalizedRanking
+        from implicit.cpu.bpr import BayesianPersonalizedRanking  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
-        model = BayesianPersonalizedRanking(
-            factors=self.factors,
-            learning_rate=self.learning_rate,
-            regularization=self.regularization,
-            iterations=self.iterations,
-            random_state=self.random_state,
-            num_threads=1,
-        )
         with _quiet():
+            model = BayesianPersonalizedRanking(
+                factors=self.factors,
+                learning_rate=self.learning_rate,
+                regularization=self.regularization,
+                iterations=self.iterations,
+                random_state=self.random_state,
+                num_threads=1,
+            )
             model.fit(X.matrix("ones").astype(np.float32).tocsr(), show_progress=False)
         self.user_factors_ = np.asarray(model.user_factors, dtype=np.float64)
         self.item_factors_ = np.asarray(model.item_factors, dtype=np.float64)
@@ -160,7 +162,12 @@ class SurpriseSVDRecommender(BaseEstimator):  # type: ignore[misc]
     """``scikit-surprise``'s biased SVD; items are ranked by predicted rating."""
 
     def __init__(
-        self, *, n_factors: int = 50, n_epochs: int = 30, reg_all: float = 0.05, random_state: int = 0
+        self,
+        *,
+        n_factors: int = 50,
+        n_epochs: int = 30,
+        reg_all: float = 0.05,
+        random_state: int = 0,
     ) -> None:
         self.n_factors = n_factors
         self.n_epochs = n_epochs
@@ -170,7 +177,7 @@ class SurpriseSVDRecommender(BaseEstimator):  # type: ignore[misc]
     def fit(self, X: Interactions, y: None = None) -> SurpriseSVDRecommender:
         del y
         _check(X)
-        from surprise import SVD, Dataset, Reader
+        from surprise import SVD, Dataset, Reader  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
         ratings = np.where(
             np.isfinite(X.ratings), X.ratings, 1.0 + np.log(np.maximum(X.weights, 1.0))
@@ -219,7 +226,9 @@ class SurpriseSVDRecommender(BaseEstimator):  # type: ignore[misc]
         )
 
 
-def _feature_matrix(ids: Sequence[str], rows: Sequence[Sequence[str]], *, use: bool) -> sp.csr_matrix:
+def _feature_matrix(
+    ids: Sequence[str], rows: Sequence[Sequence[str]], *, use: bool
+) -> sp.csr_matrix:
     vocabulary: dict[str, int] = {}
     data: list[float] = []
     cols: list[int] = []
@@ -230,7 +239,9 @@ def _feature_matrix(ids: Sequence[str], rows: Sequence[Sequence[str]], *, use: b
             cols.append(vocabulary.setdefault(token, len(vocabulary)))
             data.append(1.0)
         indptr.append(len(cols))
-    matrix = sp.csr_matrix((data, cols, indptr), shape=(len(ids), len(vocabulary)), dtype=np.float32)
+    matrix = sp.csr_matrix(
+        (data, cols, indptr), shape=(len(ids), len(vocabulary)), dtype=np.float32
+    )
     return sp.csr_matrix(normalize(matrix, norm="l1"))
 
 
@@ -261,10 +272,10 @@ class LightFMRecommender(_FactorScorer):
     def fit(self, X: Interactions, y: None = None) -> LightFMRecommender:
         del y
         _check(X)
-        from lightfm import LightFM
+        from lightfm import LightFM  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
-        user_features = _feature_matrix(X.user_ids, X.user_tokens, use=self.use_features)
-        item_features = _feature_matrix(X.item_ids, X.item_tokens, use=self.use_features)
+        user_features = _feature_matrix(X.user_ids.tolist(), X.user_tokens, use=self.use_features)
+        item_features = _feature_matrix(X.item_ids.tolist(), X.item_tokens, use=self.use_features)
         model = LightFM(
             no_components=self.no_components,
             loss=self.loss,

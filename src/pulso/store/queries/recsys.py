@@ -7,6 +7,7 @@ the production model version.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -15,16 +16,12 @@ from sqlalchemy.orm import Session
 
 from pulso.store.tables import Diner, Dish, Feedback, ModelVersion, OrderLine, Restaurant
 from pulso.store.tables import RestaurantOrder as Order
-from pulso.store.tables_recsys import (
-    RecommenderDinerEmbedding,
-    RecommenderDishEmbedding,
-    RecommenderState,
-)
+from pulso.store.tables_recsys import RecommenderDiner, RecommenderState
 
 __all__ = [
     "RECOMMENDER_MODEL_NAME",
+    "RecommenderVersion",
     "diner_embedding",
-    "dish_embeddings",
     "find_diner",
     "find_restaurant",
     "latest_recommender_version",
@@ -143,43 +140,51 @@ def production_recommender(session: Session) -> ModelVersion | None:
     ).first()
 
 
-def latest_recommender_version(connection: Connection) -> ModelVersion | None:
+@dataclass(frozen=True, slots=True)
+class RecommenderVersion:
+    """The registry facts of one recommender version."""
+
+    id: int
+    version: int
+    stage: str
+    params: dict[str, Any]
+    artifact_uri: str | None
+    data_version: str | None
+
+
+def latest_recommender_version(connection: Connection) -> RecommenderVersion | None:
     """The newest recommender version whatever its stage (the warm start of the next one)."""
     row = connection.execute(
-        select(ModelVersion)
+        select(
+            ModelVersion.id,
+            ModelVersion.version,
+            ModelVersion.stage,
+            ModelVersion.params,
+            ModelVersion.artifact_uri,
+            ModelVersion.data_version,
+        )
         .where(ModelVersion.name == RECOMMENDER_MODEL_NAME)
         .order_by(ModelVersion.version.desc())
         .limit(1)
     ).first()
-    return row[0] if row else None
+    return RecommenderVersion(*row) if row else None
 
 
 def recommender_state(session: Session, model_version_id: int) -> RecommenderState | None:
-    """Model-wide serving state (blend weight, groups, feature embeddings) of a version."""
+    """The serving index row of a version."""
     return session.scalars(
         select(RecommenderState).where(RecommenderState.model_version_id == model_version_id)
     ).first()
 
 
-def dish_embeddings(session: Session, model_version_id: int) -> list[RecommenderDishEmbedding]:
-    """Every dish row of a version (menus are small: the API caches them per version)."""
-    return list(
-        session.scalars(
-            select(RecommenderDishEmbedding)
-            .where(RecommenderDishEmbedding.model_version_id == model_version_id)
-            .order_by(RecommenderDishEmbedding.dish_id)
-        )
-    )
-
-
 def diner_embedding(
     session: Session, model_version_id: int, diner_id: int
-) -> RecommenderDinerEmbedding | None:
-    """One diner's vector and history in a version."""
+) -> RecommenderDiner | None:
+    """One diner's vector, group and history in a version."""
     return session.scalars(
-        select(RecommenderDinerEmbedding).where(
-            RecommenderDinerEmbedding.model_version_id == model_version_id,
-            RecommenderDinerEmbedding.diner_id == diner_id,
+        select(RecommenderDiner).where(
+            RecommenderDiner.model_version_id == model_version_id,
+            RecommenderDiner.diner_id == diner_id,
         )
     ).first()
 
