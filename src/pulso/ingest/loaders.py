@@ -206,7 +206,8 @@ def load_catalog(connection: Connection, frame: pd.DataFrame, context: LoadConte
             "size_text": _column(frame, "size"),
             "size_value": [s.quantity if s else None for s in sizes],
             "size_unit": [s.unit if s else None for s in sizes],
-            "pack_count": [s.pack_count if s else None for s in sizes],
+            # Int64, not float: PostgreSQL's COPY refuses "1.0" for an integer column.
+            "pack_count": pd.array([s.pack_count if s else None for s in sizes], dtype="Int64"),
             "unit_cost_pen": _column(frame, "unit_cost"),
             "run_id": context.run_id,
         }
@@ -367,6 +368,19 @@ def load_menu(connection: Connection, frame: pd.DataFrame, _context: LoadContext
     return LoadOutcome(inserted, repeats + updated)
 
 
+_DEDUP_KEY_LENGTH = 64  # feedback.dedup_key is VARCHAR(64)
+
+
+def _external_feedback_key(value: object) -> str:
+    text = str(value)
+    if len(text) == 40:
+        return text
+    key = f"id:{text}"
+    if len(key) <= _DEDUP_KEY_LENGTH:
+        return key
+    return "id#" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
 def _feedback_key(frame: pd.DataFrame) -> pd.Series:
     external = _column(frame, "feedback_id")
     digest = [
@@ -374,7 +388,7 @@ def _feedback_key(frame: pd.DataFrame) -> pd.Series:
         for created, text in zip(frame["created_at"], frame["text"], strict=True)
     ]
     return external.where(external.notna(), pd.Series(digest, index=frame.index)).map(
-        lambda value: f"id:{value}" if len(str(value)) != 40 else str(value)
+        _external_feedback_key
     )
 
 

@@ -15,6 +15,8 @@ __all__ = ["SPECS", "ComparisonRule", "FieldSpec", "ImportSpec", "ValueKind", "g
 from pulso.errors import InputError
 
 MAX_PRICE_PEN = 100_000.0
+#: Longest text in a unique key: PostgreSQL's B-tree entries hold at most 2704 bytes.
+MAX_KEYED_TEXT_LENGTH = 600
 
 
 class ValueKind(StrEnum):
@@ -147,7 +149,8 @@ SALES = ImportSpec(
         FieldSpec("date", ValueKind.DATE, required=True),
         _price("price", required=True),
         FieldSpec("units", ValueKind.INT, required=True, min_value=0, max_value=10_000_000),
-        FieldSpec("revenue", ValueKind.PRICE, min_value=0, max_value=1e12),
+        # own_price.revenue_pen is NUMERIC(12, 2): below 10**10.
+        FieldSpec("revenue", ValueKind.PRICE, min_value=0, max_value=1e9),
     ),
     key=("sku", "date"),
 )
@@ -157,7 +160,8 @@ PROMOTIONS = ImportSpec(
     fields=(
         _text("retailer", required=True, max_length=120),
         _text("external_id", required=True, max_length=120),
-        _text("text", required=True),
+        # Part of a unique key: PostgreSQL indexes entries up to 2704 bytes (4 per character).
+        _text("text", required=True, max_length=MAX_KEYED_TEXT_LENGTH),
         FieldSpec("starts_on", ValueKind.DATE, required=True),
         FieldSpec("ends_on", ValueKind.DATE),
         _text("name"),
@@ -220,7 +224,7 @@ SURVEYS = ImportSpec(
         _text("survey", required=True, max_length=160),
         _text("respondent_id", required=True, max_length=200),
         FieldSpec("submitted_at", ValueKind.DATETIME, required=True),
-        _text("question", required=True),
+        _text("question", required=True, max_length=MAX_KEYED_TEXT_LENGTH - 120),
         _text("answer", required=True, max_length=20_000),
         FieldSpec("score", ValueKind.NUMBER, min_value=-1e6, max_value=1e6),
         _text("restaurant", max_length=120),

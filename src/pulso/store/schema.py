@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 from pulso.store import (  # noqa: F401 - imported for their tables
+    tables_audit,
     tables_auth,
     tables_forecast,
     tables_ops,
