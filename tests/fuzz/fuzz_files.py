@@ -281,7 +281,8 @@ def fuzz_files(
             "\t" if suffix == ".tsv" else draw(st.sampled_from([",", ";", "|", "\t"]))
         )
         options["line_end"] = draw(st.sampled_from(["\n", "\r\n", "\r"]))
-        if rows and draw(st.integers(0, 5)) == 0:
+        # A one-column header names no delimiter: a row with an extra field is just text.
+        if rows and len(header) > 1 and draw(st.integers(0, 5)) == 0:
             options["ragged"] = tuple(draw(st.sets(st.integers(0, len(rows) - 1), min_size=1)))
     if damage and draw(st.integers(0, 9)) == 0:
         options["header_defect"] = draw(st.sampled_from(["missing", "duplicate"]))

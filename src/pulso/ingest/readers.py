@@ -205,7 +205,7 @@ def _read_xlsx(path: Path) -> RawTable:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
         size = sum(info.file_size for info in infos)
-    except zipfile.BadZipFile as exc:
+    except _XLSX_ERRORS as exc:
         raise InputError("not a valid .xlsx file", file=str(path)) from exc
     if size > _MAX_XLSX_UNCOMPRESSED_BYTES:
         raise InputError(

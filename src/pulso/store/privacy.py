@@ -363,7 +363,10 @@ def forget_subject(connection: Connection, subject: DataSubject) -> ForgetReport
         _count(report.anonymised, "restaurant_order", int(unlinked or 0))
     for model, key in ((SurveyResponse, "respondent_key"), (ShopperActivity, "shopper_key")):
         table = _table(model)
-        _count(report.deleted, table.name, _delete(connection, table, table.c[key], subject.keys))
+        ids = list(connection.scalars(select(table.c.id).where(table.c[key].in_(subject.keys))))
+        for dependent, column in _dependents_of(connection, table.name):
+            _count(report.deleted, dependent.name, _delete(connection, dependent, column, ids))
+        _count(report.deleted, table.name, _delete(connection, table, table.c.id, ids))
     diner = _table(Diner)
     _count(report.deleted, "diner", _delete(connection, diner, diner.c.id, diner_ids))
     erased = [row_id for row_id, _ in _quarantined(connection, subject)]
